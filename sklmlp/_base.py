@@ -1,0 +1,679 @@
+"""The scikit-learn face shared by both estimators: parameters, fitting, attributes.
+
+Everything numerical happens in the core (:mod:`sklmlp._network`,
+:mod:`sklmlp._optimizers`); this module validates input, encodes targets, runs
+the epoch loop with scikit-learn's stopping rules, and publishes the fitted
+attributes. A call to ``fit`` or ``partial_fit`` either succeeds or leaves the
+estimator exactly as it was.
+"""
+
+import copy
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    check_random_state,
+    validate_data,
+)
+
+from ._activations import ACTIVATIONS, ALIASES, resolve_activation
+from ._initializers import INITIALIZERS, resolve_init
+from ._network import Network
+from ._optimizers import OPTIMIZERS, minimize_lbfgs, run_epoch
+from ._version import __version__
+from .exceptions import InconsistentVersionWarning
+
+_ACTIVATION_NAMES = set(ACTIVATIONS) | set(ALIASES)
+
+
+def _as_list(value):
+    """Return a scalar or a sequence as a list (strings count as scalars)."""
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        return [value]
+    return list(value)
+
+
+class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the multilayer perceptrons; use the derived classes.
+
+    The derived classes define ``_encode_targets``, ``_loss_name``,
+    ``_score_from_scores`` and the ``predict`` family.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(_ACTIVATION_NAMES), list, tuple],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "weight_init": [StrOptions({"auto", *INITIALIZERS})],
+        "bias_init": [
+            StrOptions({"auto"}),
+            Interval(Real, None, None, closed="neither"),
+        ],
+        "leaky_relu_slope": [Interval(Real, 0, 1, closed="left")],
+        "maxout_pieces": [Interval(Integral, 2, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+        "input_noise": [Interval(Real, 0, None, closed="left")],
+        "callbacks": [None, list, tuple, callable],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        *,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        loss,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+        max_fun,
+        weight_init,
+        bias_init,
+        leaky_relu_slope,
+        maxout_pieces,
+        dropout,
+        input_noise,
+        callbacks,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.weight_init = weight_init
+        self.bias_init = bias_init
+        self.leaky_relu_slope = leaky_relu_slope
+        self.maxout_pieces = maxout_pieces
+        self.dropout = dropout
+        self.input_noise = input_noise
+        self.callbacks = callbacks
+
+    # -- hyperparameters that the constraint table cannot express ---------------
+
+    def _hidden_sizes(self):
+        sizes = _as_list(self.hidden_layer_sizes)
+        for size in sizes:
+            if not isinstance(size, Integral | np.integer) or isinstance(size, bool):
+                raise ValueError(
+                    "hidden_layer_sizes must hold positive integers, got "
+                    f"{self.hidden_layer_sizes!r}."
+                )
+        if any(size <= 0 for size in sizes):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        return [int(size) for size in sizes]
+
+    def _per_layer(self, name, value, n_hidden):
+        values = _as_list(value)
+        if len(values) == 1 and not isinstance(value, list | tuple):
+            return values * n_hidden
+        if len(values) != n_hidden:
+            raise ValueError(
+                f"{name} has {len(values)} entries but there are {n_hidden} hidden "
+                f"layers; give one value, or one per hidden layer."
+            )
+        return values
+
+    def _hidden_activations(self, n_hidden):
+        names = self._per_layer("activation", self.activation, n_hidden)
+        for name in names:
+            if not isinstance(name, str) or ALIASES.get(name, name) not in ACTIVATIONS:
+                raise ValueError(
+                    f"activation entries must be one of {sorted(_ACTIVATION_NAMES)}, "
+                    f"got {name!r}."
+                )
+        return [resolve_activation(name) for name in names]
+
+    def _dropout_rates(self, n_hidden):
+        rates = self._per_layer("dropout", self.dropout, n_hidden)
+        for rate in rates:
+            if not isinstance(rate, Real) or not 0 <= rate < 1:
+                raise ValueError(f"dropout rates must be in [0, 1), got {rate!r}.")
+        if any(rates) and self.solver == "lbfgs":
+            raise ValueError(
+                "dropout needs a stochastic solver ('sgd' or 'adam'); the lbfgs "
+                "objective must be deterministic."
+            )
+        return [float(rate) for rate in rates] if any(rates) else None
+
+    def _callbacks(self):
+        if self.callbacks is None:
+            return []
+        callbacks = _as_list(self.callbacks)
+        for cb in callbacks:
+            if not callable(cb):
+                raise TypeError(f"callbacks must be callables, got {cb!r}.")
+        return callbacks
+
+    # -- fitting --------------------------------------------------------------
+
+    @abstractmethod
+    def _encode_targets(self, y, dtype, first_pass, incremental, classes):
+        """Check ``y`` further; return encoded targets ``(n_samples, n_outputs)``."""
+
+    @abstractmethod
+    def _loss_name(self, n_outputs):
+        """Return the core loss for the fitted target type."""
+
+    @abstractmethod
+    def _score_from_scores(self, scores, Y, sample_weight):
+        """Accuracy or R^2 of raw network scores against encoded targets."""
+
+    def _sample_weight(self, sample_weight, X, y):
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        return sample_weight
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        saved = dict(self.__dict__)
+        try:
+            return self._fit_transaction(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            # A failed call leaves the estimator exactly as it was.
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes):
+        sizes = self._hidden_sizes()
+        activations = self._hidden_activations(len(sizes))
+        dropout = self._dropout_rates(len(sizes))
+        callbacks = self._callbacks()
+        if self.input_noise and self.solver == "lbfgs":
+            raise ValueError("input_noise needs a stochastic solver ('sgd' or 'adam').")
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+
+        fitted = hasattr(self, "coefs_")
+        first_pass = not fitted or (not self.warm_start and not incremental)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+            **self._y_checks,
+        )
+        Y = self._encode_targets(y, X.dtype, first_pass, incremental, classes)
+        sample_weight = self._sample_weight(sample_weight, X, y)
+
+        units = [X.shape[1], *sizes, Y.shape[1]]
+        self._random_state = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(units, activations, X.dtype, Y, sample_weight)
+        else:
+            self._check_architecture(units, activations, X.dtype)
+        network = self._network
+        params = network.pack(self.coefs_, self.intercepts_, self._slopes_or_empty())
+
+        if self.solver == "lbfgs":
+            params = self._fit_lbfgs(network, params, X, Y, sample_weight)
+        else:
+            params = self._fit_stochastic(
+                network, params, X, Y, sample_weight, incremental, dropout, callbacks
+            )
+        self._publish(params)
+        return self
+
+    def _initialize(self, units, activations, dtype, Y, sample_weight):
+        n_hidden = len(units) - 2
+        self.n_outputs_ = units[-1]
+        self.n_layers_ = len(units)
+        self.layer_activations_ = list(activations)
+        loss = self._loss_name(units[-1])
+        network = Network(
+            units,
+            activations,
+            loss,
+            leaky_relu_slope=self.leaky_relu_slope,
+            maxout_pieces=self.maxout_pieces,
+            dtype=dtype,
+        )
+        self._network = network
+        self.out_activation_ = network.loss_kind.output
+        # The output layer initializes as the last hidden layer does (as
+        # scikit-learn, whose single activation sets every layer's Glorot bound).
+        if n_hidden:
+            last = activations[-1]
+        elif isinstance(self.activation, str):
+            last = resolve_activation(self.activation)
+        else:
+            last = "identity"
+        init_acts = [*activations, last]
+        self.weight_init_ = [resolve_init(self.weight_init, act) for act in init_acts]
+        params = network.init_params(
+            self._random_state,
+            self.weight_init_,
+            init_acts,
+            self.bias_init,
+            Y=Y,
+            sample_weight=sample_weight,
+        )
+        self._publish(params)
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.validation_loss_curve_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
+        self.__dict__.pop("_optimizer", None)
+
+    def _check_architecture(self, units, activations, dtype):
+        network = self._network
+        if network.layer_units != units or self.layer_activations_ != activations:
+            raise ValueError(
+                "warm_start and partial_fit need the architecture of the fitted "
+                f"model (layer units {network.layer_units}, activations "
+                f"{self.layer_activations_}); got layer units {units} and "
+                f"activations {activations}. Set warm_start=False to start over."
+            )
+        if np.dtype(dtype) != network.dtype:
+            raise ValueError(
+                f"The model was fitted on {network.dtype} data; got {np.dtype(dtype)}."
+            )
+
+    def _slopes_or_empty(self):
+        return [np.empty(0) if s is None else s for s in self.prelu_slopes_]
+
+    def _publish(self, params):
+        """Expose the flat vector as per-layer attributes (views into it)."""
+        weights, biases, slopes = self._network.unpack(params)
+        self.coefs_ = weights
+        self.intercepts_ = biases
+        self.prelu_slopes_ = slopes
+        self.n_params_ = self._network.n_params
+        self.n_neurons_ = int(sum(self._network.layer_units[1:]))
+
+    def _fit_lbfgs(self, network, params, X, Y, sample_weight):
+        curve = []
+
+        def record(intermediate_result):
+            curve.append(float(intermediate_result.fun))
+            if self.verbose:
+                print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+
+        result = minimize_lbfgs(
+            network,
+            params,
+            X,
+            Y,
+            sample_weight,
+            alpha=self.alpha,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            callback=record,
+        )
+        params = result.x.astype(network.dtype)
+        if not (np.isfinite(result.fun) and np.isfinite(params).all()):
+            raise ValueError(
+                "lbfgs diverged: the loss or the weights became non-finite. Scale "
+                "the inputs (e.g. with StandardScaler) or increase alpha. The "
+                "estimator was left as it was before this call."
+            )
+        if result.status != 0:
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase max_iter or "
+                "max_fun, or scale the data.",
+                ConvergenceWarning,
+            )
+        self.n_iter_ = min(int(result.nit), self.max_iter)
+        self.loss_ = float(result.fun)
+        self.loss_curve_ = curve
+        return params
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is "
+                "going to be clipped"
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _stratify_labels(self, Y):
+        """Labels to stratify the validation split on (None: do not stratify)."""
+        return None
+
+    def _split_validation(self, X, Y, sample_weight):
+        arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+        parts = train_test_split(
+            *arrays,
+            random_state=self._random_state,
+            test_size=self.validation_fraction,
+            stratify=self._stratify_labels(Y),
+        )
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or "
+                "the size of your dataset."
+            )
+        return (X_train, Y_train, sw_train), (X_val, Y_val, sw_val)
+
+    def _fit_stochastic(
+        self, network, params, X, Y, sample_weight, incremental, dropout, callbacks
+    ):
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = self._new_optimizer(network)
+        else:
+            # Work on a copy so that a failed call leaves the stored state intact.
+            self._optimizer = copy.deepcopy(self._optimizer)
+        optimizer = self._optimizer
+
+        early_stopping = self.early_stopping
+        if early_stopping:
+            (X, Y, sample_weight), validation = self._split_validation(
+                X, Y, sample_weight
+            )
+            best_params = params.copy()
+        n_samples = X.shape[0]
+        batch_size = self._batch_size(n_samples)
+        rng = self._random_state
+
+        # The visiting order is re-permuted every epoch, as scikit-learn does.
+        order = np.arange(n_samples) if self.shuffle else None
+        self.n_iter_ = 0
+        for _ in range(self.max_iter):
+            if self.shuffle:
+                order = order[rng.permutation(n_samples)]
+            loss = run_epoch(
+                network,
+                params,
+                optimizer,
+                X,
+                Y,
+                sample_weight,
+                batch_size,
+                rng,
+                order=order,
+                alpha=self.alpha,
+                dropout=dropout,
+                input_noise=self.input_noise,
+            )
+            self.n_iter_ += 1
+            if not (np.isfinite(loss) and np.isfinite(params).all()):
+                raise ValueError(
+                    f"Training diverged at epoch {self.n_iter_}: the loss became "
+                    f"{loss}. Lower learning_rate_init, scale the inputs (e.g. with "
+                    "StandardScaler) or increase alpha. The estimator was left as it "
+                    "was before this call."
+                )
+            self.loss_ = float(loss)
+            self.t_ += n_samples
+            self.loss_curve_.append(self.loss_)
+            self._publish(params)
+            if self.verbose:
+                print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
+
+            info = {"epoch": self.n_iter_, "loss": self.loss_}
+            if early_stopping:
+                if self._track_validation(network, params, validation, info):
+                    best_params = params.copy()
+            else:
+                self._track_training_loss()
+            info["learning_rate"] = optimizer.learning_rate
+
+            optimizer.iteration_ends(self.t_)
+            if self._no_improvement_count > self.n_iter_no_change:
+                what = "Validation score" if early_stopping else "Training loss"
+                msg = (
+                    f"{what} did not improve more than tol={self.tol:f} for "
+                    f"{self.n_iter_no_change} consecutive epochs."
+                )
+                if optimizer.trigger_stopping(msg, self.verbose):
+                    break
+                self._no_improvement_count = 0
+
+            if any([bool(cb(self, info)) for cb in callbacks]):
+                if self.verbose:
+                    print("A callback asked to stop training.")
+                break
+            if incremental:
+                break
+            if self.n_iter_ == self.max_iter:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+        if early_stopping:
+            return best_params
+        return params
+
+    def _new_optimizer(self, network):
+        options = {
+            "sgd": dict(
+                learning_rate_init=self.learning_rate_init,
+                lr_schedule=self.learning_rate,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+                power_t=self.power_t,
+            ),
+            "adam": dict(
+                learning_rate_init=self.learning_rate_init,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            ),
+        }[self.solver]
+        return OPTIMIZERS[self.solver](network.n_params, network.dtype, **options)
+
+    def _track_validation(self, network, params, validation, info):
+        """Score the held-out data; return True at a new best score."""
+        X_val, Y_val, sw_val = validation
+        scores = network.forward(*network.unpack(params), X_val)
+        score = self._score_from_scores(scores, Y_val, sw_val)
+        value = network.loss(params, X_val, Y_val, sw_val)
+        self.validation_scores_.append(score)
+        self.validation_loss_curve_.append(value)
+        info["validation_score"] = score
+        info["validation_loss"] = value
+        if self.verbose:
+            print(f"Validation score: {score:f}")
+        if score < self.best_validation_score_ + self.tol:
+            self._no_improvement_count += 1
+        else:
+            self._no_improvement_count = 0
+        if score > self.best_validation_score_:
+            self.best_validation_score_ = score
+            return True
+        return False
+
+    def _track_training_loss(self):
+        if self.loss_curve_[-1] > self.best_loss_ - self.tol:
+            self._no_improvement_count += 1
+        else:
+            self._no_improvement_count = 0
+        if self.loss_curve_[-1] < self.best_loss_:
+            self.best_loss_ = self.loss_curve_[-1]
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (classification) or real values (regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; the loss is their weighted mean.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+
+    def _check_solver(self):
+        if self.solver not in OPTIMIZERS:
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                f"{self.solver} is not stochastic."
+            )
+        return True
+
+    # -- prediction -------------------------------------------------------------
+
+    def _raw_scores(self, X, hidden=False):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        X = X.astype(self._network.dtype, copy=False)
+        slopes = self._slopes_or_empty()
+        return self._network.forward(
+            self.coefs_, self.intercepts_, slopes, X, hidden=hidden
+        )
+
+    def hidden_activations(self, X):
+        """Return the output of every hidden layer for ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        list of ndarray
+            ``result[i]`` has shape ``(n_samples, hidden_layer_sizes[i])``.
+        """
+        return self._raw_scores(X, hidden=True)[1]
+
+    def dead_unit_fraction(self, X):
+        """Fraction of hidden units that output zero for every sample of ``X``.
+
+        A ReLU unit that never fires on the data gets no gradient and cannot
+        recover: the notes call it dead. Units of other activations are counted
+        the same way (a saturated logistic unit is not exactly zero and does not
+        count).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        ndarray of shape (n_hidden_layers,)
+            One fraction per hidden layer.
+        """
+        return np.array(
+            [float(np.mean(np.all(h == 0, axis=0))) for h in self.hidden_activations(X)]
+        )
+
+    def __getstate__(self):
+        """Record the sklmlp version beside the state."""
+        state = super().__getstate__()
+        state["_sklmlp_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        """Warn when the state was saved by another sklmlp version."""
+        original = state.pop("_sklmlp_version", "unknown")
+        if original != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(type(self).__name__, __version__, original)
+            )
+        super().__setstate__(state)
+
+    def __sklearn_tags__(self):
+        """Declare sparse input support."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,160 @@
+"""Output activations and losses, computed from the output layer's raw scores.
+
+Every loss takes the raw scores ``z`` of the output layer (before its output
+activation) and the encoded targets ``y``, and returns the loss of each sample and
+the gradient of that loss with respect to ``z``. Working from raw scores lets
+each loss use its stable form: log-sum-exp for the softmax, ``logaddexp`` for the
+logistic, and the fused gradients ``p - y`` (softmax or logistic with
+cross-entropy, identity with squared error, exp with Poisson).
+
+This module is part of the numerical core: it imports NumPy and SciPy only.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, xlogy
+
+__all__ = ["LOSSES", "OUTPUT_ACTIVATIONS", "Loss", "softmax"]
+
+
+def _log_max(dtype):
+    # Largest z with exp(z) finite in this dtype, less a margin for sums.
+    return np.log(np.finfo(dtype).max) - 4.0
+
+
+def softmax(z):
+    """Return the row-wise softmax of ``z`` without overflow.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_classes)
+        Raw class scores.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+        ``exp(z - max(z)) / sum(exp(z - max(z)))``, rows summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklmlp._losses import softmax
+    >>> softmax(np.array([[1000.0, 1000.0]]))
+    array([[0.5, 0.5]])
+    """
+    e = z - z.max(axis=1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=1, keepdims=True)
+    return e
+
+
+def _log_sum_exp(z):
+    # log(sum(exp(z))) = m + log(sum(exp(z - m))) with m = max(z).
+    m = z.max(axis=1)
+    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+
+
+def _clipped_exp(z):
+    return np.exp(np.minimum(z, _log_max(z.dtype)))
+
+
+OUTPUT_ACTIVATIONS = {
+    "identity": lambda z: z,
+    "logistic": expit,
+    "softmax": softmax,
+    "exp": _clipped_exp,
+}
+"""Output activation name -> function of the raw scores."""
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One row of the loss table.
+
+    Parameters
+    ----------
+    name : str
+        Internal name.
+    output : str
+        The output activation (key of :data:`OUTPUT_ACTIVATIONS`) this loss
+        pairs with.
+    value_and_delta : callable
+        ``value_and_delta(z, y) -> (per_sample, delta)``: the loss of each
+        sample, shape ``(n_samples,)``, and its gradient with respect to the raw
+        scores ``z``, shape of ``z``.
+    baseline : callable or None, default=None
+        ``baseline(y, sample_weight) -> bias``: the output bias of the best
+        constant model, used to start the output layer there; None keeps the
+        initializer's bias.
+    """
+
+    name: str
+    output: str
+    value_and_delta: Callable
+    baseline: Callable | None = None
+
+
+def _softmax_log_loss(z, y):
+    # -sum_j y_j log softmax(z)_j = logsumexp(z) - sum_j y_j z_j for one-hot y.
+    per_sample = _log_sum_exp(z) * y.sum(axis=1) - np.einsum("ij,ij->i", y, z)
+    return per_sample, softmax(z) - y
+
+
+def _logistic_log_loss(z, y):
+    # -[y log s(z) + (1 - y) log(1 - s(z))] = log(1 + exp(z)) - y z
+    per_sample = (np.logaddexp(0, z) - y * z).sum(axis=1)
+    return per_sample, expit(z) - y
+
+
+def _squared_error(z, y):
+    # Half the squared error, summed over outputs: its gradient is z - y.
+    residual = z - y
+    return 0.5 * np.einsum("ij,ij->i", residual, residual), residual
+
+
+def _poisson(z, y):
+    # Half Poisson deviance with log link, mu = exp(z):
+    # y log(y / mu) - y + mu = xlogy(y, y) - y z - y + mu; gradient mu - y.
+    mu = _clipped_exp(z)
+    per_sample = (xlogy(y, y) - y * z - y + mu).sum(axis=1)
+    return per_sample, mu - y
+
+
+def _poisson_baseline(y, sample_weight):
+    # The intercept-only Poisson model predicts the (weighted) mean target:
+    # starting there keeps exp(z) from overflowing on large targets.
+    mean = np.average(y, axis=0, weights=sample_weight)
+    return np.log(np.maximum(mean, np.finfo(y.dtype).tiny))
+
+
+def _multiclass_hinge(z, y):
+    # Multiclass SVM: sum over j != y of max(0, z_j - z_y + 1).
+    is_true = y.astype(bool)
+    true_score = z[is_true][:, None]
+    margins = z - true_score + 1
+    margins[is_true] = 0
+    np.maximum(margins, 0, out=margins)
+    delta = (margins > 0).astype(z.dtype)
+    delta[is_true] = -delta.sum(axis=1)
+    return margins.sum(axis=1), delta
+
+
+def _binary_hinge(z, y):
+    # Binary SVM with labels t = +-1 per output: max(0, 1 - t z).
+    t = 2 * y.astype(z.dtype) - 1
+    margin = 1 - t * z
+    np.maximum(margin, 0, out=margin)
+    return margin.sum(axis=1), -t * (margin > 0)
+
+
+LOSSES = {
+    "softmax_log_loss": Loss("softmax_log_loss", "softmax", _softmax_log_loss),
+    "logistic_log_loss": Loss("logistic_log_loss", "logistic", _logistic_log_loss),
+    "multiclass_hinge": Loss("multiclass_hinge", "identity", _multiclass_hinge),
+    "binary_hinge": Loss("binary_hinge", "identity", _binary_hinge),
+    "squared_error": Loss("squared_error", "identity", _squared_error),
+    "poisson": Loss("poisson", "exp", _poisson, _poisson_baseline),
+}
+"""Internal loss name -> :class:`Loss`."""

@@ -1,0 +1,435 @@
+"""The vectorized core: a fully connected network on one flat parameter buffer.
+
+All weights, then all biases, then the PReLU slopes live in one contiguous
+vector; layers see reshaped views of it. L-BFGS and gradient checks take the
+vector as it is, optimizers update it in one vectorized step, and the L2 penalty
+is one dot product over the leading block of weights.
+
+A batch costs a matrix product, a bias add and an in-place activation per layer
+on the way forward, and two matrix products per layer on the way back. Nothing
+loops over samples or neurons, and the per-batch buffers are allocated once per
+batch size and reused.
+
+This module imports NumPy and SciPy only, never scikit-learn.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import ACTIVATIONS, PRELU_INIT
+from ._initializers import init_layer
+from ._losses import LOSSES, OUTPUT_ACTIVATIONS
+
+__all__ = ["Network"]
+
+
+def _dot_into(A, W, out):
+    """``out[...] = A @ W`` for dense or sparse ``A``."""
+    if sp.issparse(A):
+        out[...] = A @ W
+    else:
+        np.matmul(A, W, out=out)
+    return out
+
+
+class Network:
+    """A fully connected network: layer shapes, parameter layout, forward, backward.
+
+    Parameters
+    ----------
+    layer_units : sequence of int
+        ``[n_features, hidden_1, ..., hidden_k, n_outputs]``. ``k`` may be 0.
+    activations : sequence of str
+        One canonical activation name per hidden layer.
+    loss : str
+        A key of :data:`sklmlp._losses.LOSSES`; fixes the output activation.
+    leaky_relu_slope : float, default=0.01
+        Negative-side slope of ``'leaky_relu'`` units.
+    maxout_pieces : int, default=2
+        Linear pieces per ``'maxout'`` unit.
+    dtype : numpy dtype, default=np.float64
+        The dtype of parameters and every buffer.
+
+    Attributes
+    ----------
+    n_params : int
+        Length of the flat parameter vector.
+    n_weights : int
+        Length of its leading block of connection weights (the part L2 decays).
+
+    Examples
+    --------
+    The notes' three-layer net: 3 inputs, two hidden layers of 4, one output.
+
+    >>> from sklmlp._network import Network
+    >>> net = Network([3, 4, 4, 1], ["relu", "relu"], "squared_error")
+    >>> net.n_params, net.n_weights
+    (41, 32)
+    """
+
+    def __init__(
+        self,
+        layer_units,
+        activations,
+        loss,
+        *,
+        leaky_relu_slope=0.01,
+        maxout_pieces=2,
+        dtype=np.float64,
+    ):
+        self.layer_units = [int(u) for u in layer_units]
+        self.activations = [ACTIVATIONS[name] for name in activations]
+        if len(self.activations) != len(self.layer_units) - 2:
+            raise ValueError("Need one activation per hidden layer.")
+        self.loss_kind = LOSSES[loss]
+        self.output_activation = OUTPUT_ACTIVATIONS[self.loss_kind.output]
+        self.options = {
+            "leaky_relu_slope": leaky_relu_slope,
+            "maxout_pieces": maxout_pieces,
+        }
+        self.dtype = np.dtype(dtype)
+
+        units = self.layer_units
+        n_layers = len(units) - 1
+        pieces = [act.pieces(self.options) for act in self.activations] + [1]
+        # Width of each layer's pre-activation block (units * pieces for maxout).
+        self.widths = [units[i + 1] * pieces[i] for i in range(n_layers)]
+
+        offset = 0
+        self._weight_spans = []
+        for i in range(n_layers):
+            size = units[i] * self.widths[i]
+            self._weight_spans.append(
+                (offset, offset + size, (units[i], self.widths[i]))
+            )
+            offset += size
+        self.n_weights = offset
+        self._bias_spans = []
+        for width in self.widths:
+            self._bias_spans.append((offset, offset + width))
+            offset += width
+        self._slope_spans = []
+        for i, act in enumerate(self.activations):
+            size = act.n_params(units[i + 1], self.options)
+            self._slope_spans.append((offset, offset + size) if size else None)
+            offset += size
+        self.n_params = offset
+        self._workspaces = {}
+
+    def __getstate__(self):
+        """Pickle table rows by name and drop the reusable buffers."""
+        state = self.__dict__.copy()
+        state["activations"] = [act.name for act in self.activations]
+        state["loss_kind"] = self.loss_kind.name
+        del state["output_activation"]
+        state["_workspaces"] = {}
+        return state
+
+    def __setstate__(self, state):
+        """Look the table rows up again by name."""
+        self.__dict__.update(state)
+        self.activations = [ACTIVATIONS[name] for name in state["activations"]]
+        self.loss_kind = LOSSES[state["loss_kind"]]
+        self.output_activation = OUTPUT_ACTIVATIONS[self.loss_kind.output]
+
+    # -- parameter layout -------------------------------------------------------
+
+    def unpack(self, params):
+        """Return per-layer views of a flat parameter (or gradient) vector.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat vector.
+
+        Returns
+        -------
+        weights : list of ndarray
+            ``weights[i]`` has shape ``(layer_units[i], widths[i])``.
+        biases : list of ndarray
+            ``biases[i]`` has shape ``(widths[i],)``.
+        slopes : list of ndarray or None
+            One entry per hidden layer: the PReLU slopes, or None.
+        """
+        weights = [params[a:b].reshape(shape) for a, b, shape in self._weight_spans]
+        biases = [params[a:b] for a, b in self._bias_spans]
+        slopes = [None if s is None else params[s[0] : s[1]] for s in self._slope_spans]
+        return weights, biases, slopes
+
+    def pack(self, weights, biases, slopes):
+        """Copy per-layer arrays into a new flat vector of this network's dtype.
+
+        Parameters
+        ----------
+        weights, biases, slopes : lists of ndarray
+            As returned by :meth:`unpack`.
+
+        Returns
+        -------
+        ndarray of shape (n_params,)
+        """
+        params = np.empty(self.n_params, dtype=self.dtype)
+        for view, value in zip(sum(self.unpack(params), []), weights + biases + slopes):
+            if view is not None:
+                view[...] = value
+        return params
+
+    def init_params(
+        self, rng, schemes, init_activations, bias_init, Y=None, sample_weight=None
+    ):
+        """Draw a fresh flat parameter vector.
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+            Drawn from layer by layer, weights before biases, as scikit-learn's
+            MLP does, so Glorot-initialized nets start from the same numbers.
+        schemes : list of str
+            One initialization scheme per layer (output layer included).
+        init_activations : list of str
+            The activation each scheme should assume, one per layer.
+        bias_init : float or 'auto'
+            See :func:`sklmlp._initializers.init_layer`.
+        Y : ndarray of shape (n_samples, n_outputs), default=None
+            Training targets. When given and the loss has a baseline (Poisson),
+            the output bias starts at the best constant model.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Weights for that baseline.
+
+        Returns
+        -------
+        ndarray of shape (n_params,)
+        """
+        params = np.empty(self.n_params, dtype=self.dtype)
+        weights, biases, slopes = self.unpack(params)
+        for i, (scheme, activation) in enumerate(zip(schemes, init_activations)):
+            weights[i][...], biases[i][...] = init_layer(
+                rng, scheme, activation, self.layer_units[i], self.widths[i], bias_init
+            )
+        for s in slopes:
+            if s is not None:
+                s[...] = PRELU_INIT
+        if Y is not None and self.loss_kind.baseline is not None:
+            biases[-1][...] = self.loss_kind.baseline(Y, sample_weight)
+        return params
+
+    # -- forward ----------------------------------------------------------------
+
+    def forward(self, weights, biases, slopes, X, *, hidden=False):
+        """Raw output scores for ``X`` (prediction path, allocates fresh arrays).
+
+        Parameters
+        ----------
+        weights, biases, slopes : lists of ndarray
+            Per-layer parameters, as from :meth:`unpack`.
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Input.
+        hidden : bool, default=False
+            Also return the output of every hidden layer.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_outputs)
+            Output-layer values before the output activation.
+        hidden_outputs : list of ndarray
+            Only when ``hidden=True``.
+        """
+        a = X
+        hidden_outputs = []
+        for i, act in enumerate(self.activations):
+            z = a @ weights[i]
+            z += biases[i]
+            a, _ = act.forward(z, slopes[i], self.options)
+            hidden_outputs.append(a)
+        scores = a @ weights[-1]
+        scores += biases[-1]
+        return (scores, hidden_outputs) if hidden else scores
+
+    def predict(self, weights, biases, slopes, X):
+        """Output-layer activations (probabilities, means or scores) for ``X``.
+
+        Parameters
+        ----------
+        weights, biases, slopes : lists of ndarray
+            Per-layer parameters.
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Input.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+        """
+        return self.output_activation(self.forward(weights, biases, slopes, X))
+
+    def _workspace(self, n_samples):
+        ws = self._workspaces.get(n_samples)
+        if ws is None:
+            if len(self._workspaces) >= 2:  # a full batch and the last partial one
+                self._workspaces.pop(next(iter(self._workspaces)))
+            ws = {
+                "z": [np.empty((n_samples, w), self.dtype) for w in self.widths],
+                "d": [
+                    np.empty((n_samples, u), self.dtype) for u in self.layer_units[1:-1]
+                ],
+            }
+            self._workspaces[n_samples] = ws
+        return ws
+
+    def _forward_train(self, weights, biases, slopes, X, rng, dropout, input_noise):
+        ws = self._workspace(X.shape[0])
+        if input_noise:
+            # Gaussian input noise, a fresh draw for every batch.
+            X = X.toarray() if sp.issparse(X) else X.copy()
+            X += (input_noise * rng.standard_normal(X.shape)).astype(self.dtype)
+        inputs, outputs, caches, masks = [X], [], [], []
+        a = X
+        for i, act in enumerate(self.activations):
+            z = _dot_into(a, weights[i], ws["z"][i])
+            z += biases[i]
+            a, cache = act.forward(z, slopes[i], self.options)
+            outputs.append(a)
+            caches.append(cache)
+            mask = None
+            if dropout is not None and dropout[i] > 0:
+                # Inverted dropout: keep with probability 1 - p and scale by
+                # 1 / (1 - p), so nothing changes at predict time.
+                keep = 1.0 - dropout[i]
+                mask = (rng.random_sample(a.shape) < keep).astype(self.dtype)
+                mask /= keep
+                a = a * mask
+            masks.append(mask)
+            inputs.append(a)
+        scores = _dot_into(a, weights[-1], ws["z"][-1])
+        scores += biases[-1]
+        return scores, inputs, outputs, caches, masks
+
+    # -- loss and gradient ------------------------------------------------------
+
+    def _data_loss(self, scores, Y, sample_weight):
+        """Weighted mean loss, its gradient w.r.t. the scores, and the weight sum."""
+        per_sample, delta = self.loss_kind.value_and_delta(scores, Y)
+        if sample_weight is None:
+            sw_sum = scores.shape[0]
+            delta /= sw_sum
+            return float(per_sample.sum()) / sw_sum, delta, sw_sum
+        sw_sum = float(sample_weight.sum())
+        delta *= (sample_weight / sw_sum).astype(self.dtype, copy=False)[:, None]
+        return float(per_sample @ sample_weight) / sw_sum, delta, sw_sum
+
+    def _penalty(self, params, alpha, sw_sum):
+        # L2 weight decay, scikit-learn's scaling: 0.5 * alpha * ||W||^2 / n.
+        w = params[: self.n_weights]
+        return 0.5 * alpha * float(w @ w) / sw_sum
+
+    def loss(self, params, X, Y, sample_weight=None, alpha=0.0):
+        """Objective value at ``params`` (no gradient, no dropout or noise).
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Flat parameters.
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Input.
+        Y : ndarray of shape (n_samples, n_outputs)
+            Encoded targets (one-hot, indicator or real values), in ``dtype``.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Per-sample weights; the loss is their weighted mean.
+        alpha : float, default=0.0
+            L2 strength on connection weights (biases and slopes are not decayed).
+
+        Returns
+        -------
+        float
+        """
+        scores = self.forward(*self.unpack(params), X)
+        value, _, sw_sum = self._data_loss(scores, Y, sample_weight)
+        return value + (self._penalty(params, alpha, sw_sum) if alpha else 0.0)
+
+    def loss_and_grad(
+        self,
+        params,
+        X,
+        Y,
+        sample_weight=None,
+        alpha=0.0,
+        *,
+        out=None,
+        rng=None,
+        dropout=None,
+        input_noise=0.0,
+    ):
+        """Objective and its gradient with respect to the flat parameters.
+
+        The objective is ``sum_i w_i L(y_i, f(x_i)) / sum_i w_i
+        + 0.5 * alpha * ||W||^2 / sum_i w_i`` (``w_i = 1`` without weights).
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Flat parameters.
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Input batch.
+        Y : ndarray of shape (n_samples, n_outputs)
+            Encoded targets, in ``dtype``.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Per-sample weights.
+        alpha : float, default=0.0
+            L2 strength.
+        out : ndarray of shape (n_params,), default=None
+            Where to write the gradient; allocated when None.
+        rng : numpy.random.RandomState, default=None
+            Source of dropout masks and input noise; needed when either is on.
+        dropout : sequence of float, default=None
+            Drop probability per hidden layer.
+        input_noise : float, default=0.0
+            Standard deviation of Gaussian noise added to the inputs.
+
+        Returns
+        -------
+        loss : float
+        grad : ndarray of shape (n_params,)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from scipy.optimize import check_grad
+        >>> from sklmlp._network import Network
+        >>> rng = np.random.RandomState(0)
+        >>> net = Network([3, 5, 2], ["tanh"], "squared_error")
+        >>> X, Y = rng.randn(8, 3), rng.randn(8, 2)
+        >>> w = net.init_params(rng, ["glorot"] * 2, ["tanh"] * 2, "auto")
+        >>> err = check_grad(lambda p: net.loss(p, X, Y, alpha=0.1),
+        ...                  lambda p: net.loss_and_grad(p, X, Y, alpha=0.1)[1], w)
+        >>> bool(err < 1e-6)
+        True
+        """
+        weights, biases, slopes = self.unpack(params)
+        scores, inputs, outputs, caches, masks = self._forward_train(
+            weights, biases, slopes, X, rng, dropout, input_noise
+        )
+        value, delta, sw_sum = self._data_loss(scores, Y, sample_weight)
+
+        grad = np.empty_like(params) if out is None else out
+        g_weights, g_biases, g_slopes = self.unpack(grad)
+        ws = self._workspace(scores.shape[0])
+        for i in range(len(weights) - 1, -1, -1):
+            _dot_into(inputs[i].T, delta, g_weights[i])
+            np.sum(delta, axis=0, out=g_biases[i])
+            if i == 0:
+                break
+            d_out = np.matmul(delta, weights[i].T, out=ws["d"][i - 1])
+            if masks[i - 1] is not None:
+                d_out *= masks[i - 1]
+            delta = self.activations[i - 1].backward(
+                d_out,
+                outputs[i - 1],
+                caches[i - 1],
+                slopes[i - 1],
+                g_slopes[i - 1],
+                self.options,
+            )
+        if alpha:
+            value += self._penalty(params, alpha, sw_sum)
+            w, g_w = params[: self.n_weights], grad[: self.n_weights]
+            g_w += (alpha / sw_sum) * w
+        return value, grad

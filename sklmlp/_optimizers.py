@@ -1,0 +1,354 @@
+"""Optimizers over the flat parameter vector.
+
+:class:`SGD` and :class:`Adam` own their state (velocity, moments, step count,
+learning rate) and update the whole vector in a handful of vectorized in-place
+operations per batch. :func:`minimize_lbfgs` hands the vector to SciPy's
+L-BFGS-B. The update rules are scikit-learn's, so a configuration that matches
+``MLPClassifier`` follows the same path.
+
+This module imports NumPy and SciPy only, never scikit-learn.
+"""
+
+import numpy as np
+import scipy.optimize
+
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "minimize_lbfgs", "run_epoch"]
+
+
+class SGD:
+    """Stochastic gradient descent with momentum and learning-rate schedules.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    dtype : numpy dtype
+        Its dtype (the velocity is kept in the same dtype).
+    learning_rate_init : float
+        Initial step size.
+    lr_schedule : {'constant', 'invscaling', 'adaptive'}
+        ``'invscaling'``: ``lr = learning_rate_init / (t + 1) ** power_t`` with
+        ``t`` the samples seen; ``'adaptive'``: divide by 5 each time training
+        stalls, stop when it falls below 1e-6.
+    momentum : float
+        Momentum factor in ``[0, 1]``.
+    nesterov : bool
+        Use Nesterov's momentum.
+    power_t : float
+        Exponent of ``'invscaling'``.
+    """
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init,
+        lr_schedule,
+        momentum,
+        nesterov,
+        power_t,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update(self, params, grad):
+        """Take one step in place.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Updated in place.
+        grad : ndarray of shape (n_params,)
+            Gradient of the batch objective; overwritten.
+        """
+        # v <- momentum * v - lr * g; nesterov steps by momentum * v - lr * g.
+        grad *= self.learning_rate
+        self.velocity *= self.momentum
+        self.velocity -= grad
+        if self.nesterov:
+            np.multiply(self.velocity, self.momentum, out=self._step)
+            self._step -= grad
+            params += self._step
+        else:
+            params += self.velocity
+
+    def iteration_ends(self, time_step):
+        """Update the learning rate at the end of an epoch.
+
+        Parameters
+        ----------
+        time_step : int
+            Samples seen so far.
+        """
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = (
+                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            )
+
+    def trigger_stopping(self, msg, verbose):
+        """Decide whether a stalled run stops (True) or lowers its rate (False).
+
+        Parameters
+        ----------
+        msg : str
+            Why training stalled.
+        verbose : bool
+            Print the decision.
+
+        Returns
+        -------
+        bool
+        """
+        if self.lr_schedule != "adaptive":
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(f"{msg} Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2014) with scikit-learn's bias-corrected step size.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    dtype : numpy dtype
+        Its dtype (moments are kept in the same dtype).
+    learning_rate_init : float
+        Step size.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates.
+    epsilon : float
+        Added to the denominator for numerical stability.
+    """
+
+    def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self._tmp = np.empty(n_params, dtype=dtype)
+
+    def update(self, params, grad):
+        """Take one step in place.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Updated in place.
+        grad : ndarray of shape (n_params,)
+            Gradient of the batch objective; overwritten.
+        """
+        self.t += 1
+        tmp = self._tmp
+        # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
+        self.m *= self.beta_1
+        np.multiply(grad, 1 - self.beta_1, out=tmp)
+        self.m += tmp
+        grad *= grad
+        grad *= 1 - self.beta_2
+        self.v *= self.beta_2
+        self.v += grad
+        # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); step = -lr_t m / (sqrt(v) + eps)
+        self.learning_rate = (
+            self.learning_rate_init
+            * np.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        np.sqrt(self.v, out=tmp)
+        tmp += self.epsilon
+        np.divide(self.m, tmp, out=tmp)
+        tmp *= self.learning_rate
+        params -= tmp
+
+    def iteration_ends(self, time_step):
+        """Nothing to do at the end of an epoch for Adam.
+
+        Parameters
+        ----------
+        time_step : int
+            Samples seen so far (unused).
+        """
+
+    def trigger_stopping(self, msg, verbose):
+        """Stop a stalled run.
+
+        Parameters
+        ----------
+        msg : str
+            Why training stalled.
+        verbose : bool
+            Print the decision.
+
+        Returns
+        -------
+        bool
+            Always True.
+        """
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+"""Solver name -> stochastic optimizer class."""
+
+
+def run_epoch(
+    network,
+    params,
+    optimizer,
+    X,
+    Y,
+    sample_weight,
+    batch_size,
+    rng,
+    *,
+    order=None,
+    alpha=0.0,
+    dropout=None,
+    input_noise=0.0,
+):
+    """One pass over the data in mini-batches; return the mean batch objective.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    params : ndarray of shape (n_params,)
+        Flat parameters, updated in place.
+    optimizer : SGD or Adam
+        Holds the update rule and its state.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Training input.
+    Y : ndarray of shape (n_samples, n_outputs)
+        Encoded targets.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Per-sample weights.
+    batch_size : int
+        Samples per batch (the last batch may be smaller).
+    rng : numpy.random.RandomState
+        Draws dropout masks and input noise.
+    order : ndarray of shape (n_samples,), default=None
+        The order to visit the samples in; None visits them as stored.
+    alpha : float, default=0.0
+        L2 strength.
+    dropout : sequence of float, default=None
+        Drop probability per hidden layer.
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian input noise.
+
+    Returns
+    -------
+    float
+        Sum over batches of the batch objective times the batch size, divided by
+        the number of samples (scikit-learn's ``loss_``).
+    """
+    n_samples = X.shape[0]
+    grad = np.empty_like(params)
+    total = 0.0
+    # A diverging run overflows on its way to inf; the caller checks the
+    # returned loss and reports the divergence, so the warnings add nothing.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            rows = slice(start, stop) if order is None else order[start:stop]
+            sw = None if sample_weight is None else sample_weight[rows]
+            value, _ = network.loss_and_grad(
+                params,
+                X[rows],
+                Y[rows],
+                sw,
+                alpha,
+                out=grad,
+                rng=rng,
+                dropout=dropout,
+                input_noise=input_noise,
+            )
+            if not np.isfinite(value):
+                return value
+            total += value * (stop - start)
+            optimizer.update(params, grad)
+    return total / n_samples
+
+
+def minimize_lbfgs(
+    network,
+    params,
+    X,
+    Y,
+    sample_weight,
+    *,
+    alpha,
+    max_iter,
+    max_fun,
+    tol,
+    callback=None,
+):
+    """Minimize the full-batch objective with SciPy's L-BFGS-B.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    params : ndarray of shape (n_params,)
+        Starting point (not modified).
+    X, Y, sample_weight
+        Training data, as in :meth:`Network.loss_and_grad`.
+    alpha : float
+        L2 strength.
+    max_iter, max_fun : int
+        Iteration and function-evaluation budgets.
+    tol : float
+        Projected-gradient tolerance (``gtol``).
+    callback : callable, default=None
+        Called after each iteration with SciPy's ``intermediate_result``.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x`` is float64; the caller casts it back.
+    """
+    grad = np.empty_like(params)
+
+    def fun(x):
+        # SciPy works in float64; the network keeps its own dtype. The line
+        # search may probe a point where the loss overflows: it backs off from
+        # an infinite value by itself, so the overflow warnings add nothing.
+        with np.errstate(over="ignore", invalid="ignore"):
+            value, g = network.loss_and_grad(
+                x.astype(network.dtype, copy=False),
+                X,
+                Y,
+                sample_weight,
+                alpha,
+                out=grad,
+            )
+        return value, g.astype(np.float64)
+
+    return scipy.optimize.minimize(
+        fun,
+        params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        callback=callback,
+    )
