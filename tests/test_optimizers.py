@@ -1,0 +1,101 @@
+"""Optimizers on the flat vector: scikit-learn's update rules, in place."""
+
+import numpy as np
+import pytest
+from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+
+from sklmlp._network import Network
+from sklmlp._optimizers import SGD, Adam, minimize_lbfgs, run_epoch
+
+
+def _steps(ours, theirs, n_steps=6):
+    rng = np.random.RandomState(0)
+    flat = rng.randn(10)
+    # scikit-learn's optimizers take a list of per-layer arrays.
+    layered = [flat[:4].copy(), flat[4:].copy()]
+    for _ in range(n_steps):
+        g = rng.randn(10)
+        ours.update(flat, g.copy())
+        theirs.update_params(layered, [g[:4].copy(), g[4:].copy()])
+    return flat, np.concatenate(layered)
+
+
+@pytest.mark.parametrize("nesterov", [True, False])
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_matches_scikit_learn(nesterov, momentum):
+    ours = SGD(10, np.float64, 0.1, "constant", momentum, nesterov, 0.5)
+    theirs = SGDOptimizer(
+        [np.zeros(4), np.zeros(6)], 0.1, "constant", momentum, nesterov, 0.5
+    )
+    a, b = _steps(ours, theirs)
+    np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-15)
+
+
+def test_adam_matches_scikit_learn():
+    ours = Adam(10, np.float64, 0.01, 0.9, 0.999, 1e-8)
+    theirs = AdamOptimizer([np.zeros(4), np.zeros(6)], 0.01, 0.9, 0.999, 1e-8)
+    a, b = _steps(ours, theirs)
+    np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
+    assert ours.t == 6
+
+
+def test_schedules():
+    sgd = SGD(3, np.float64, 0.1, "invscaling", 0.9, True, 0.5)
+    sgd.iteration_ends(99)
+    assert sgd.learning_rate == pytest.approx(0.1 / 100**0.5)
+    adaptive = SGD(3, np.float64, 0.1, "adaptive", 0.9, True, 0.5)
+    assert adaptive.trigger_stopping("stalled.", verbose=False) is False
+    assert adaptive.learning_rate == pytest.approx(0.02)
+    adaptive.learning_rate = 1e-7
+    assert adaptive.trigger_stopping("stalled.", verbose=False) is True
+    constant = SGD(3, np.float64, 0.1, "constant", 0.9, True, 0.5)
+    assert constant.trigger_stopping("stalled.", verbose=False) is True
+    assert Adam(3, np.float64, 0.1, 0.9, 0.999, 1e-8).trigger_stopping("", False)
+
+
+def test_optimizer_state_keeps_the_dtype():
+    for opt in [
+        SGD(5, np.float32, 0.1, "constant", 0.9, True, 0.5),
+        Adam(5, np.float32, 0.1, 0.9, 0.999, 1e-8),
+    ]:
+        params = np.ones(5, dtype=np.float32)
+        opt.update(params, np.full(5, 0.5, dtype=np.float32))
+        assert params.dtype == np.float32
+        assert np.all(params < 1)
+
+
+def test_lbfgs_solves_least_squares():
+    """A net without hidden layers under squared error is linear least squares."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(50, 3)
+    Y = X @ np.array([[1.0], [-2.0], [0.5]]) + 0.3 + 0.01 * rng.randn(50, 1)
+    net = Network([3, 1], [], "squared_error")
+    result = minimize_lbfgs(
+        net,
+        np.zeros(net.n_params),
+        X,
+        Y,
+        None,
+        alpha=0.0,
+        max_iter=200,
+        max_fun=1000,
+        tol=1e-10,
+    )
+    A = np.hstack([X, np.ones((50, 1))])
+    exact = np.linalg.lstsq(A, Y, rcond=None)[0].ravel()
+    # L-BFGS-B stops on its relative-reduction test (ftol) near 1e-9.
+    np.testing.assert_allclose(result.x, exact, rtol=1e-4, atol=1e-5)
+    assert result.fun == pytest.approx(net.loss(exact, X, Y), rel=1e-7)
+
+
+def test_run_epoch_reports_divergence_as_non_finite():
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(40, 3) * 100, rng.randn(40, 1) * 100
+    net = Network([3, 8, 1], ["relu"], "squared_error")
+    params = net.init_params(rng, ["he", "he"], ["relu", "relu"], 0.0)
+    opt = SGD(net.n_params, np.float64, 10.0, "constant", 0.9, True, 0.5)
+    losses = [
+        run_epoch(net, params, opt, X, Y, None, 10, rng, order=rng.permutation(40))
+        for _ in range(5)
+    ]
+    assert not np.isfinite(losses[-1])
