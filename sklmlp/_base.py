@@ -239,7 +239,12 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         return sample_weight
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
-        saved = dict(self.__dict__)
+        # Fitted lists (loss_curve_, validation_scores_, ...) are appended to in
+        # place by a warm-started fit: save copies of them, not the objects.
+        saved = {
+            key: list(value) if key.endswith("_") and isinstance(value, list) else value
+            for key, value in self.__dict__.items()
+        }
         try:
             return self._fit_transaction(X, y, sample_weight, incremental, classes)
         except BaseException:
@@ -257,6 +262,15 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             raise ValueError("input_noise needs a stochastic solver ('sgd' or 'adam').")
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
+        if (
+            self.early_stopping
+            and self.solver != "lbfgs"
+            and not self.validation_fraction
+        ):
+            raise ValueError(
+                "early_stopping=True needs a validation set: validation_fraction "
+                "must be in (0, 1), got 0."
+            )
 
         fitted = hasattr(self, "coefs_")
         first_pass = not fitted or (not self.warm_start and not incremental)
@@ -272,6 +286,12 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         )
         Y = self._encode_targets(y, X.dtype, first_pass, incremental, classes)
         sample_weight = self._sample_weight(sample_weight, X, y)
+        if sample_weight is not None and not np.all(sample_weight > 0):
+            # A zero weight means the row is not there. Dropping it is exact, and
+            # it spares a minibatch (or a validation set) of zero-weight rows a
+            # division by a zero weight sum.
+            keep = np.flatnonzero(sample_weight > 0)
+            X, Y, sample_weight = X[keep], Y[keep], sample_weight[keep]
 
         units = [X.shape[1], *sizes, Y.shape[1]]
         self._random_state = check_random_state(self.random_state)
@@ -283,7 +303,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         params = network.pack(self.coefs_, self.intercepts_, self._slopes_or_empty())
 
         if self.solver == "lbfgs":
-            params = self._fit_lbfgs(network, params, X, Y, sample_weight)
+            params = self._fit_lbfgs(network, params, X, Y, sample_weight, callbacks)
         else:
             params = self._fit_stochastic(
                 network, params, X, Y, sample_weight, incremental, dropout, callbacks
@@ -368,13 +388,23 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self.n_params_ = self._network.n_params
         self.n_neurons_ = int(sum(self._network.layer_units[1:]))
 
-    def _fit_lbfgs(self, network, params, X, Y, sample_weight):
+    def _fit_lbfgs(self, network, params, X, Y, sample_weight, callbacks):
         curve = []
+        stopped_by_callback = []
 
         def record(intermediate_result):
             curve.append(float(intermediate_result.fun))
             if self.verbose:
                 print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+            if callbacks:
+                # Callbacks see the current iterate, as after an epoch of sgd.
+                self._publish(intermediate_result.x.astype(network.dtype))
+                self.n_iter_ = len(curve)
+                info = {"epoch": len(curve), "loss": curve[-1]}
+                if any([bool(cb(self, info)) for cb in callbacks]):
+                    stopped_by_callback.append(len(curve))
+                    # SciPy (>= 1.11) ends the minimization on StopIteration.
+                    raise StopIteration
 
         result = minimize_lbfgs(
             network,
@@ -395,7 +425,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
                 "the inputs (e.g. with StandardScaler) or increase alpha. The "
                 "estimator was left as it was before this call."
             )
-        if result.status != 0:
+        if result.status != 0 and not stopped_by_callback:
             warnings.warn(
                 f"lbfgs failed to converge after {result.nit} iteration(s) "
                 f"(status={result.status}): {result.message}. Increase max_iter or "
@@ -405,6 +435,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = min(int(result.nit), self.max_iter)
         self.loss_ = float(result.fun)
         self.loss_curve_ = curve
+        if self.best_loss_ is not None:
+            # L-BFGS-B never accepts a worse iterate: its last loss is its best.
+            self.best_loss_ = min(self.best_loss_, self.loss_)
         return params
 
     def _batch_size(self, n_samples):
@@ -449,6 +482,13 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         optimizer = self._optimizer
 
         early_stopping = self.early_stopping
+        # A warm start may switch early stopping on or off (scikit-learn then
+        # fails on a None record): start the records the last fit did not keep.
+        if early_stopping and self.validation_scores_ is None:
+            self.validation_scores_, self.validation_loss_curve_ = [], []
+            self.best_validation_score_ = -np.inf
+        elif not early_stopping and self.best_loss_ is None:
+            self.best_loss_ = np.inf
         if early_stopping:
             (X, Y, sample_weight), validation = self._split_validation(
                 X, Y, sample_weight
@@ -480,9 +520,16 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             )
             self.n_iter_ += 1
             if not (np.isfinite(loss) and np.isfinite(params).all()):
+                # The last batch's update can overflow the weights while the loss
+                # (measured before it) is still finite: say which one blew up.
+                what = (
+                    f"the loss became {loss}"
+                    if not np.isfinite(loss)
+                    else f"the weights became non-finite (loss {loss})"
+                )
                 raise ValueError(
-                    f"Training diverged at epoch {self.n_iter_}: the loss became "
-                    f"{loss}. Lower learning_rate_init, scale the inputs (e.g. with "
+                    f"Training diverged at epoch {self.n_iter_}: {what}. "
+                    "Lower learning_rate_init, scale the inputs (e.g. with "
                     "StandardScaler) or increase alpha. The estimator was left as it "
                     "was before this call."
                 )
@@ -502,21 +549,23 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             info["learning_rate"] = optimizer.learning_rate
 
             optimizer.iteration_ends(self.t_)
+            stop = False
             if self._no_improvement_count > self.n_iter_no_change:
                 what = "Validation score" if early_stopping else "Training loss"
                 msg = (
                     f"{what} did not improve more than tol={self.tol:f} for "
                     f"{self.n_iter_no_change} consecutive epochs."
                 )
-                if optimizer.trigger_stopping(msg, self.verbose):
-                    break
-                self._no_improvement_count = 0
+                stop = optimizer.trigger_stopping(msg, self.verbose)
+                if not stop:
+                    self._no_improvement_count = 0
 
-            if any([bool(cb(self, info)) for cb in callbacks]):
+            # Every callback sees every epoch, the one that stops training too.
+            if any([bool(cb(self, info)) for cb in callbacks]) and not stop:
+                stop = True
                 if self.verbose:
                     print("A callback asked to stop training.")
-                break
-            if incremental:
+            if stop or incremental:
                 break
             if self.n_iter_ == self.max_iter:
                 warnings.warn(
@@ -592,6 +641,19 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         -------
         self : object
             The fitted estimator.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklmlp import MLPClassifierPrimer
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifierPrimer(hidden_layer_sizes=(8,), solver="lbfgs",
+        ...                           max_iter=1000, random_state=0)
+        >>> clf.fit(X, y)
+        MLPClassifierPrimer(hidden_layer_sizes=(8,), max_iter=1000, random_state=0,
+                            solver='lbfgs')
+        >>> clf.n_iter_ > 0, len(clf.loss_curve_) == clf.n_iter_
+        (True, True)
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
 
@@ -614,11 +676,23 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        X = X.astype(self._network.dtype, copy=False)
         slopes = self._slopes_or_empty()
-        return self._network.forward(
-            self.coefs_, self.intercepts_, slopes, X, hidden=hidden
-        )
+        # Inputs too large for the model's dtype overflow to inf (in the cast
+        # to a float32 model, or in the matrix products): report that below
+        # as an error instead of warning and returning inf or NaN scores.
+        with np.errstate(over="ignore", invalid="ignore"):
+            X = X.astype(self._network.dtype, copy=False)
+            out = self._network.forward(
+                self.coefs_, self.intercepts_, slopes, X, hidden=hidden
+            )
+        if not np.isfinite(out[0] if hidden else out).all():
+            raise ValueError(
+                "The network's output is not finite for some rows of X: their "
+                f"values are too large for the model's {self._network.dtype} "
+                "arithmetic. Scale the inputs as the training data were scaled "
+                "(e.g. with StandardScaler)."
+            )
+        return out
 
     def hidden_activations(self, X):
         """Return the output of every hidden layer for ``X``.
@@ -632,6 +706,18 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         -------
         list of ndarray
             ``result[i]`` has shape ``(n_samples, hidden_layer_sizes[i])``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklmlp import MLPRegressorPrimer
+        >>> X = np.random.RandomState(0).randn(30, 3)
+        >>> reg = MLPRegressorPrimer(hidden_layer_sizes=(5, 4), activation="tanh",
+        ...                          random_state=0).partial_fit(X, X.sum(axis=1))
+        >>> [h.shape for h in reg.hidden_activations(X)]
+        [(30, 5), (30, 4)]
+        >>> bool(np.all(np.abs(reg.hidden_activations(X)[0]) < 1))  # tanh range
+        True
         """
         return self._raw_scores(X, hidden=True)[1]
 
@@ -652,6 +738,17 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         -------
         ndarray of shape (n_hidden_layers,)
             One fraction per hidden layer.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklmlp import MLPRegressorPrimer
+        >>> X = np.random.RandomState(0).randn(30, 3)
+        >>> reg = MLPRegressorPrimer(hidden_layer_sizes=(10,), random_state=0)
+        >>> reg = reg.partial_fit(X, X.sum(axis=1))
+        >>> reg.intercepts_[0][:3] = -100.0  # three units that can never fire
+        >>> reg.dead_unit_fraction(X)
+        array([0.3])
         """
         return np.array(
             [float(np.mean(np.all(h == 0, axis=0))) for h in self.hidden_activations(X)]
@@ -659,7 +756,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
 
     def __getstate__(self):
         """Record the sklmlp version beside the state."""
-        state = super().__getstate__()
+        # A copy: on Python >= 3.11 object.__getstate__ returns the instance's
+        # own __dict__, and pickling must not add the stamp to the estimator.
+        state = dict(super().__getstate__())
         state["_sklmlp_version"] = __version__
         return state
 

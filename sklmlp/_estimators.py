@@ -3,6 +3,8 @@
 Thin layers over :mod:`sklmlp._base`: target encoding, losses and predictions.
 """
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
@@ -15,7 +17,7 @@ from sklearn.utils.multiclass import (
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseMLPPrimer
 
@@ -142,10 +144,12 @@ _SHARED_PARAMETERS_DOC = """
         ('sgd' and 'adam').
 
     callbacks : callable or list of callables, default=None
-        Each is called after every epoch as ``callback(estimator, info)``;
-        ``info`` holds 'epoch', 'loss', 'learning_rate' and, with early
-        stopping, 'validation_score' and 'validation_loss'. A callback returning
-        True stops training cleanly.
+        Each is called after every epoch (every iteration of 'lbfgs') as
+        ``callback(estimator, info)``, the estimator holding that epoch's
+        weights; ``info`` holds 'epoch' and 'loss', with 'sgd' and 'adam' the
+        epoch's 'learning_rate' and, with early stopping, 'validation_score'
+        and 'validation_loss'. A callback returning True stops training
+        cleanly (no ConvergenceWarning).
 """
 
 _SHARED_ATTRIBUTES_DOC = """
@@ -193,7 +197,7 @@ _SHARED_ATTRIBUTES_DOC = """
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when they are all strings.
 
     n_iter_ : int
@@ -353,7 +357,17 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        multilabel = type_of_target(y).startswith("multilabel")
+        target_type = type_of_target(y)
+        if target_type == "multiclass-multioutput":
+            # Caught here, before partial_fit's unique_labels fails on it with
+            # a message that prints all of y.
+            raise ValueError(
+                "Multioutput target data is not supported: y is "
+                "multiclass-multioutput (a column with more than two classes). "
+                "Use one classifier per output, e.g. "
+                "sklearn.multioutput.MultiOutputClassifier."
+            )
+        multilabel = target_type.startswith("multilabel")
         if first_pass:
             binarizer = LabelBinarizer()
             if incremental and not multilabel:
@@ -405,8 +419,26 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         sample_weight = super()._sample_weight(sample_weight, X, y)
         if self.class_weight is None:
             return sample_weight
+        if isinstance(self.class_weight, dict):
+            # A negative or non-finite class weight would silently turn the loss
+            # into nonsense (or a division by zero); reject it by name.
+            values = list(self.class_weight.values())
+            if not all(
+                isinstance(v, Real) and np.isfinite(v) and v >= 0 for v in values
+            ):
+                raise ValueError(
+                    "class_weight values must be finite non-negative numbers, got "
+                    f"{self.class_weight!r}."
+                )
         weights = compute_sample_weight(self.class_weight, y)
-        return weights if sample_weight is None else weights * sample_weight
+        if sample_weight is not None:
+            weights = weights * sample_weight
+        if not weights.any():
+            raise ValueError(
+                "class_weight and sample_weight give every sample zero weight; at "
+                "least one sample must have a positive weight."
+            )
+        return weights
 
     def _multiclass(self):
         return self._label_binarizer.y_type_ == "multiclass"
@@ -449,6 +481,21 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         -------
         self : object
             The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sklmlp import MLPClassifierPrimer
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifierPrimer(hidden_layer_sizes=(8,), solver="sgd",
+        ...                           learning_rate_init=0.05, random_state=0)
+        >>> for epoch in range(20):
+        ...     clf = clf.partial_fit(X, y, classes=np.unique(y))
+        >>> clf.n_iter_, len(clf.loss_curve_)
+        (1, 20)
+        >>> clf.loss_curve_[-1] < clf.loss_curve_[0]
+        True
         """
         if self.class_weight == "balanced":
             raise ValueError(
@@ -472,6 +519,19 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
             One column per class (multiclass) or label (multilabel), one value
             per sample for binary problems (positive means ``classes_[1]``).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_blobs
+        >>> from sklmlp import MLPClassifierPrimer
+        >>> X, y = make_blobs(n_samples=100, centers=2, random_state=0)
+        >>> svm = MLPClassifierPrimer(hidden_layer_sizes=(), loss="hinge", alpha=1.0,
+        ...                           solver="lbfgs", random_state=0).fit(X, y)
+        >>> margins = svm.decision_function(X[:5])
+        >>> margins.shape
+        (5,)
+        >>> bool(((margins > 0) == (svm.predict(X[:5]) == svm.classes_[1])).all())
+        True
         """
         scores = self._raw_scores(X)
         return scores.ravel() if scores.shape[1] == 1 else scores
@@ -488,6 +548,16 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_classes)
             Predicted labels (an indicator matrix for multilabel targets).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklmlp import MLPClassifierPrimer
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifierPrimer(hidden_layer_sizes=(8,), solver="lbfgs",
+        ...                           max_iter=1000, random_state=0).fit(X, y)
+        >>> clf.predict(X[[0, 50, 100]])
+        array([0, 1, 2])
         """
         scores = self._raw_scores(X)
         return self._label_binarizer.inverse_transform(scores, threshold=0.0)
@@ -514,6 +584,20 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         ndarray of shape (n_samples, n_classes)
             Probabilities in the order of ``classes_``; per-label probabilities
             for multilabel targets.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sklmlp import MLPClassifierPrimer
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifierPrimer(hidden_layer_sizes=(8,), solver="lbfgs",
+        ...                           max_iter=1000, random_state=0).fit(X, y)
+        >>> proba = clf.predict_proba(X[:3])
+        >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1.0))
+        ((3, 3), True)
+        >>> bool((clf.classes_[proba.argmax(axis=1)] == clf.predict(X[:3])).all())
+        True
         """
         # Floored at the smallest normal number so that log(predict_proba)
         # stays finite and equal to predict_log_proba.
@@ -536,6 +620,20 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
             ``log(predict_proba(X))`` computed from the logits (log-sum-exp),
             floored at ``log(np.finfo(dtype).tiny)`` so that it is never
             ``-inf``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sklmlp import MLPClassifierPrimer
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifierPrimer(hidden_layer_sizes=(8,), solver="lbfgs",
+        ...                           max_iter=1000, random_state=0).fit(X, y)
+        >>> log_proba = clf.predict_log_proba(X[:3])
+        >>> bool(np.allclose(np.exp(log_proba), clf.predict_proba(X[:3])))
+        True
+        >>> bool(np.isfinite(log_proba).all())
+        True
         """
         scores = self._raw_scores(X)
         if self._multiclass():
@@ -547,6 +645,38 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
             if self._label_binarizer.y_type_ == "binary":
                 log_p = np.hstack([-np.logaddexp(0, scores), log_p])
         return np.maximum(log_p, np.log(np.finfo(log_p.dtype).tiny))
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean accuracy on the given data and labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels; exact match of every label for multilabel targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        float
+            Mean accuracy of ``self.predict(X)`` with respect to ``y``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklmlp import MLPClassifierPrimer
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifierPrimer(hidden_layer_sizes=(8,), solver="lbfgs",
+        ...                           max_iter=1000, random_state=0).fit(X, y)
+        >>> clf.score(X, y) > 0.95
+        True
+        """
+        # Reject NaN and infinite labels here: scikit-learn's accuracy_score
+        # meets them only after casting them to int (a RuntimeWarning).
+        check_array(y, ensure_2d=False, dtype=None, input_name="y")
+        return super().score(X, y, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         """Declare multilabel support."""
@@ -706,6 +836,19 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         -------
         self : object
             The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklmlp import MLPRegressorPrimer
+        >>> X = np.linspace(-1, 1, 100).reshape(-1, 1)
+        >>> y = X.ravel() ** 2
+        >>> reg = MLPRegressorPrimer(hidden_layer_sizes=(16,), solver="adam",
+        ...                          learning_rate_init=0.01, random_state=0)
+        >>> for chunk in np.array_split(np.arange(100), 4):  # data arriving in chunks
+        ...     reg = reg.partial_fit(X[chunk], y[chunk])
+        >>> reg.t_, len(reg.loss_curve_)
+        (100, 4)
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
@@ -721,6 +864,18 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions (``exp`` of the output layer under 'poisson').
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklmlp import MLPRegressorPrimer
+        >>> X = np.linspace(0, 1, 50).reshape(-1, 1)
+        >>> y = np.exp(2 * X.ravel())
+        >>> reg = MLPRegressorPrimer(loss="poisson", hidden_layer_sizes=(),
+        ...                          solver="lbfgs", random_state=0).fit(X, y)
+        >>> prediction = reg.predict(X)
+        >>> prediction.shape, bool((prediction > 0).all())  # exp of the output layer
+        ((50,), True)
         """
         scores = self._raw_scores(X)
         predictions = self._network.output_activation(scores)

@@ -98,8 +98,20 @@ class Loss:
 
 def _softmax_log_loss(z, y):
     # -sum_j y_j log softmax(z)_j = logsumexp(z) - sum_j y_j z_j for one-hot y.
-    per_sample = _log_sum_exp(z) * y.sum(axis=1) - np.einsum("ij,ij->i", y, z)
-    return per_sample, softmax(z) - y
+    # One pass of exp serves both: with m = max(z) and e = exp(z - m),
+    # logsumexp(z) = m + log(sum(e)) and softmax(z) = e / sum(e).
+    # Row sums are matrix-vector products with ones: np.sum(axis=1) pays per
+    # row, which dominates on the few columns of an output layer.
+    ones = np.ones(z.shape[1], dtype=z.dtype)
+    m = z.max(axis=1, keepdims=True)
+    e = np.subtract(z, m)
+    np.exp(e, out=e)
+    total = e @ ones
+    log_sum_exp = m[:, 0] + np.log(total)
+    per_sample = log_sum_exp * (y @ ones) - np.einsum("ij,ij->i", y, z)
+    e /= total[:, None]
+    e -= y
+    return per_sample, e
 
 
 def _logistic_log_loss(z, y):

@@ -9,8 +9,13 @@ L-BFGS-B. The update rules are scikit-learn's, so a configuration that matches
 This module imports NumPy and SciPy only, never scikit-learn.
 """
 
+import math
+
 import numpy as np
 import scipy.optimize
+import scipy.sparse as sp
+
+from ._network import _axpy
 
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "minimize_lbfgs", "run_epoch"]
 
@@ -55,7 +60,6 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._step = np.empty(n_params, dtype=dtype)
 
     def update(self, params, grad):
         """Take one step in place.
@@ -72,9 +76,10 @@ class SGD:
         self.velocity *= self.momentum
         self.velocity -= grad
         if self.nesterov:
-            np.multiply(self.velocity, self.momentum, out=self._step)
-            self._step -= grad
-            params += self._step
+            # The step is built in the gradient's buffer: -lr * g + momentum * v.
+            np.negative(grad, out=grad)
+            _axpy(self.momentum, self.velocity, grad)
+            params += grad
         else:
             params += self.velocity
 
@@ -145,7 +150,6 @@ class Adam:
         self.t = 0
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
-        self._tmp = np.empty(n_params, dtype=dtype)
 
     def update(self, params, grad):
         """Take one step in place.
@@ -158,26 +162,24 @@ class Adam:
             Gradient of the batch objective; overwritten.
         """
         self.t += 1
-        tmp = self._tmp
-        # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
+        # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2. axpy adds the
+        # scaled gradient without a temporary, and once v is updated the
+        # gradient's buffer is free to hold the step.
         self.m *= self.beta_1
-        np.multiply(grad, 1 - self.beta_1, out=tmp)
-        self.m += tmp
+        _axpy(1 - self.beta_1, grad, self.m)
         grad *= grad
-        grad *= 1 - self.beta_2
         self.v *= self.beta_2
-        self.v += grad
+        _axpy(1 - self.beta_2, grad, self.v)
         # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); step = -lr_t m / (sqrt(v) + eps)
         self.learning_rate = (
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        np.sqrt(self.v, out=tmp)
-        tmp += self.epsilon
-        np.divide(self.m, tmp, out=tmp)
-        tmp *= self.learning_rate
-        params -= tmp
+        denominator = np.sqrt(self.v, out=grad)
+        denominator += self.epsilon
+        ratio = np.divide(self.m, denominator, out=grad)
+        _axpy(-self.learning_rate, ratio, params)
 
     def iteration_ends(self, time_step):
         """Nothing to do at the end of an epoch for Adam.
@@ -264,26 +266,39 @@ def run_epoch(
     """
     n_samples = X.shape[0]
     grad = np.empty_like(params)
+    # The optimizers update params and grad in place, so their per-layer views
+    # stay valid for the whole epoch: unpack them once, not once per batch.
+    views, grad_views = network.unpack(params), network.unpack(grad)
+    dense = not sp.issparse(X)
     total = 0.0
     # A diverging run overflows on its way to inf; the caller checks the
     # returned loss and reports the divergence, so the warnings add nothing.
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
-            rows = slice(start, stop) if order is None else order[start:stop]
+            if order is None:
+                rows = slice(start, stop)
+                X_batch, Y_batch = X[rows], Y[rows]
+            else:
+                rows = order[start:stop]
+                # take() gathers rows several times faster than X[rows].
+                X_batch = X.take(rows, axis=0) if dense else X[rows]
+                Y_batch = Y.take(rows, axis=0)
             sw = None if sample_weight is None else sample_weight[rows]
-            value, _ = network.loss_and_grad(
+            value = network._loss_and_grad(
+                views,
                 params,
-                X[rows],
-                Y[rows],
+                grad_views,
+                grad,
+                X_batch,
+                Y_batch,
                 sw,
                 alpha,
-                out=grad,
-                rng=rng,
-                dropout=dropout,
-                input_noise=input_noise,
+                rng,
+                dropout,
+                input_noise,
             )
-            if not np.isfinite(value):
+            if not math.isfinite(value):
                 return value
             total += value * (stop - start)
             optimizer.update(params, grad)

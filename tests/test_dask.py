@@ -41,12 +41,15 @@ def _single_threaded_blas():
 
 @pytest.fixture(scope="module")
 def client():
-    """A two-process cluster, one thread per worker, no dashboard."""
+    """A two-process cluster, one thread per worker, on free ports."""
+    # dashboard_address=None still means the configured :8787, and a second
+    # cluster on the machine would make the scheduler warn and fail to start:
+    # ":0" asks the system for a free port.
     cluster = distributed.LocalCluster(
         n_workers=N_WORKERS,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
     )
     client = distributed.Client(cluster)
     yield client
