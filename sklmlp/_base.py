@@ -501,78 +501,86 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         # The visiting order is re-permuted every epoch, as scikit-learn does.
         order = np.arange(n_samples) if self.shuffle else None
         self.n_iter_ = 0
-        for _ in range(self.max_iter):
-            if self.shuffle:
-                order = order[rng.permutation(n_samples)]
-            loss = run_epoch(
-                network,
-                params,
-                optimizer,
-                X,
-                Y,
-                sample_weight,
-                batch_size,
-                rng,
-                order=order,
-                alpha=self.alpha,
-                dropout=dropout,
-                input_noise=self.input_noise,
-            )
-            self.n_iter_ += 1
-            if not (np.isfinite(loss) and np.isfinite(params).all()):
-                # The last batch's update can overflow the weights while the loss
-                # (measured before it) is still finite: say which one blew up.
-                what = (
-                    f"the loss became {loss}"
-                    if not np.isfinite(loss)
-                    else f"the weights became non-finite (loss {loss})"
+        try:
+            for _ in range(self.max_iter):
+                if self.shuffle:
+                    order = order[rng.permutation(n_samples)]
+                loss = run_epoch(
+                    network,
+                    params,
+                    optimizer,
+                    X,
+                    Y,
+                    sample_weight,
+                    batch_size,
+                    rng,
+                    order=order,
+                    alpha=self.alpha,
+                    dropout=dropout,
+                    input_noise=self.input_noise,
                 )
-                raise ValueError(
-                    f"Training diverged at epoch {self.n_iter_}: {what}. "
-                    "Lower learning_rate_init, scale the inputs (e.g. with "
-                    "StandardScaler) or increase alpha. The estimator was left as it "
-                    "was before this call."
-                )
-            self.loss_ = float(loss)
-            self.t_ += n_samples
-            self.loss_curve_.append(self.loss_)
-            self._publish(params)
-            if self.verbose:
-                print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
-
-            info = {"epoch": self.n_iter_, "loss": self.loss_}
-            if early_stopping:
-                if self._track_validation(network, params, validation, info):
-                    best_params = params.copy()
-            else:
-                self._track_training_loss()
-            info["learning_rate"] = optimizer.learning_rate
-
-            optimizer.iteration_ends(self.t_)
-            stop = False
-            if self._no_improvement_count > self.n_iter_no_change:
-                what = "Validation score" if early_stopping else "Training loss"
-                msg = (
-                    f"{what} did not improve more than tol={self.tol:f} for "
-                    f"{self.n_iter_no_change} consecutive epochs."
-                )
-                stop = optimizer.trigger_stopping(msg, self.verbose)
-                if not stop:
-                    self._no_improvement_count = 0
-
-            # Every callback sees every epoch, the one that stops training too.
-            if any([bool(cb(self, info)) for cb in callbacks]) and not stop:
-                stop = True
+                self.n_iter_ += 1
+                if not (np.isfinite(loss) and np.isfinite(params).all()):
+                    # The last batch's update can overflow the weights while the loss
+                    # (measured before it) is still finite: say which one blew up.
+                    what = (
+                        f"the loss became {loss}"
+                        if not np.isfinite(loss)
+                        else f"the weights became non-finite (loss {loss})"
+                    )
+                    raise ValueError(
+                        f"Training diverged at epoch {self.n_iter_}: {what}. "
+                        "Lower learning_rate_init, scale the inputs (e.g. with "
+                        "StandardScaler) or increase alpha. The estimator was left "
+                        "as it was before this call."
+                    )
+                self.loss_ = float(loss)
+                self.t_ += n_samples
+                self.loss_curve_.append(self.loss_)
+                self._publish(params)
                 if self.verbose:
-                    print("A callback asked to stop training.")
-            if stop or incremental:
-                break
-            if self.n_iter_ == self.max_iter:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
+                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
+
+                info = {"epoch": self.n_iter_, "loss": self.loss_}
+                if early_stopping:
+                    if self._track_validation(network, params, validation, info):
+                        best_params = params.copy()
+                else:
+                    self._track_training_loss()
+                info["learning_rate"] = optimizer.learning_rate
+
+                optimizer.iteration_ends(self.t_)
+                stop = False
+                if self._no_improvement_count > self.n_iter_no_change:
+                    what = "Validation score" if early_stopping else "Training loss"
+                    msg = (
+                        f"{what} did not improve more than tol={self.tol:f} for "
+                        f"{self.n_iter_no_change} consecutive epochs."
+                    )
+                    stop = optimizer.trigger_stopping(msg, self.verbose)
+                    if not stop:
+                        self._no_improvement_count = 0
+
+                # Every callback sees every epoch, the one that stops training too.
+                if any([bool(cb(self, info)) for cb in callbacks]) and not stop:
+                    stop = True
+                    if self.verbose:
+                        print("A callback asked to stop training.")
+                if stop or incremental:
+                    break
+                if self.n_iter_ == self.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+        except KeyboardInterrupt:
+            # As scikit-learn: Ctrl-C ends training and keeps the weights so
+            # far (a model that is still finite; otherwise the fit fails).
+            warnings.warn("Training interrupted by user.")
+            if not np.isfinite(params).all():
+                raise
+            self._publish(params)
         if early_stopping:
             return best_params
         return params

@@ -840,3 +840,24 @@ def test_hidden_activations_and_dead_units(clf_data):
     np.testing.assert_array_equal(logistic.dead_unit_fraction(X), [0.0])
     with pytest.raises(NotFittedError):
         MLPClassifierPrimer().hidden_activations(X)
+
+
+def test_keyboard_interrupt_keeps_the_epochs_trained_so_far():
+    """Ctrl-C ends training as in scikit-learn: a warning, the weights so far."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(120, 4), rng.randint(3, size=120)
+
+    def interrupt(estimator, info):
+        if info["epoch"] == 3:
+            raise KeyboardInterrupt
+
+    params = dict(hidden_layer_sizes=(6,), solver="sgd", random_state=0)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        stopped = MLPClassifierPrimer(callbacks=interrupt, **params).fit(X, y)
+    assert stopped.n_iter_ == 3 and len(stopped.loss_curve_) == 3
+    with pytest.warns(ConvergenceWarning):
+        three = MLPClassifierPrimer(max_iter=3, **params).fit(X, y)
+    for a, b in zip(
+        stopped.coefs_ + stopped.intercepts_, three.coefs_ + three.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
