@@ -93,7 +93,7 @@ def _relu_backward(delta, a, cache, params, grad_params, options):
 def _leaky_relu_forward(z, params, options):
     # f(z) = z for z >= 0 and slope * z for z < 0.
     # With 0 <= slope < 1 that is max(z, slope * z).
-    np.maximum(z, z * options["leaky_relu_slope"], out=z)
+    np.maximum(z, z * float(options["leaky_relu_slope"]), out=z)
     return z, None
 
 

@@ -15,7 +15,6 @@ This module imports NumPy and SciPy only, never scikit-learn.
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import blas
 
 from ._activations import ACTIVATIONS, PRELU_INIT
 from ._initializers import init_layer
@@ -23,19 +22,26 @@ from ._losses import LOSSES, OUTPUT_ACTIVATIONS
 
 __all__ = ["Network"]
 
-_AXPY = {np.dtype(np.float64): blas.daxpy, np.dtype(np.float32): blas.saxpy}
+# Elements per block of _add_scaled's scratch buffer: at most 512 KiB, which
+# stays in cache and is as fast as one temporary the length of the vector.
+_BLOCK = 65536
 
 
-def _axpy(a, x, y):
-    """``y += a * x`` in place, in one pass and without a temporary.
+def _add_scaled(y, a, x):
+    """``y += a * x`` in place, without a temporary as long as ``y``.
 
-    NumPy needs a temporary for ``a * x`` (or a scratch buffer as long as
-    ``y``); BLAS axpy fuses the multiply and the add. ``y`` is a contiguous
-    float32 or float64 vector.
+    The product goes through a scratch buffer of at most ``_BLOCK`` elements,
+    block by block, so the rounding is exactly that of ``y += a * x``. (BLAS
+    axpy would fuse the two passes, but SciPy's BLAS is a second OpenBLAS with
+    its own threads, which fight NumPy's for the cores between matrix products.)
     """
-    updated = _AXPY[y.dtype](x, y, a=a)
-    if updated is not y:  # f2py copied (not the case for contiguous vectors)
-        y[...] = updated
+    a = float(a)  # a NumPy float64 scalar would upcast float32 blocks
+    n = y.shape[0]
+    scratch = np.empty(min(n, _BLOCK), dtype=y.dtype)
+    for start in range(0, n, _BLOCK):
+        stop = min(start + _BLOCK, n)
+        product = np.multiply(x[start:stop], a, out=scratch[: stop - start])
+        y[start:stop] += product
 
 
 def _dot_into(A, W, out):
@@ -295,6 +301,14 @@ class Network:
             self._workspaces[n_samples] = ws
         return ws
 
+    def clear_workspaces(self):
+        """Drop the reusable per-batch buffers; they are rebuilt on demand.
+
+        A full-batch solver's buffers hold a copy of every layer's activations
+        for the whole training set; a fitted model has no use for them.
+        """
+        self._workspaces = {}
+
     def _forward_train(self, weights, biases, slopes, X, rng, dropout, input_noise):
         ws = self._workspace(X.shape[0])
         if input_noise:
@@ -488,6 +502,6 @@ class Network:
             )
         if alpha:
             value += self._penalty(params, alpha, sw_sum)
-            # g_w += (alpha / n) * w, in place and without a temporary.
-            _axpy(alpha / sw_sum, params[: self.n_weights], grad[: self.n_weights])
+            g_w = grad[: self.n_weights]
+            _add_scaled(g_w, alpha / sw_sum, params[: self.n_weights])
         return value

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from ._network import _axpy
+from ._network import _add_scaled
 
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "minimize_lbfgs", "run_epoch"]
 
@@ -72,13 +72,16 @@ class SGD:
             Gradient of the batch objective; overwritten.
         """
         # v <- momentum * v - lr * g; nesterov steps by momentum * v - lr * g.
-        grad *= self.learning_rate
-        self.velocity *= self.momentum
+        # Python floats keep float32 vectors in float32 (a NumPy float64
+        # scalar would send every element through float64).
+        momentum = float(self.momentum)
+        grad *= float(self.learning_rate)
+        self.velocity *= momentum
         self.velocity -= grad
         if self.nesterov:
-            # The step is built in the gradient's buffer: -lr * g + momentum * v.
+            # The step, built in the gradient's buffer: momentum * v - lr * g.
             np.negative(grad, out=grad)
-            _axpy(self.momentum, self.velocity, grad)
+            _add_scaled(grad, momentum, self.velocity)
             params += grad
         else:
             params += self.velocity
@@ -162,24 +165,25 @@ class Adam:
             Gradient of the batch objective; overwritten.
         """
         self.t += 1
-        # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2. axpy adds the
-        # scaled gradient without a temporary, and once v is updated the
-        # gradient's buffer is free to hold the step.
-        self.m *= self.beta_1
-        _axpy(1 - self.beta_1, grad, self.m)
+        b1, b2 = float(self.beta_1), float(self.beta_2)
+        # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2. Once v is
+        # updated the gradient's buffer is free to hold the step.
+        self.m *= b1
+        _add_scaled(self.m, 1 - b1, grad)
         grad *= grad
-        self.v *= self.beta_2
-        _axpy(1 - self.beta_2, grad, self.v)
-        # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); step = -lr_t m / (sqrt(v) + eps)
-        self.learning_rate = (
-            self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
+        grad *= 1 - b2
+        self.v *= b2
+        self.v += grad
+        # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); step = -lr_t m / (sqrt(v) + eps).
+        # A Python float, so that float32 vectors stay in float32.
+        self.learning_rate = float(
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         denominator = np.sqrt(self.v, out=grad)
-        denominator += self.epsilon
-        ratio = np.divide(self.m, denominator, out=grad)
-        _axpy(-self.learning_rate, ratio, params)
+        denominator += float(self.epsilon)
+        step = np.divide(self.m, denominator, out=grad)
+        step *= self.learning_rate
+        params -= step
 
     def iteration_ends(self, time_step):
         """Nothing to do at the end of an epoch for Adam.
@@ -359,11 +363,16 @@ def minimize_lbfgs(
             )
         return value, g.astype(np.float64)
 
-    return scipy.optimize.minimize(
-        fun,
-        params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-        callback=callback,
-    )
+    try:
+        return scipy.optimize.minimize(
+            fun,
+            params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            callback=callback,
+        )
+    finally:
+        # The full-batch buffers are as large as the activations of the whole
+        # training set; do not keep them in the fitted model.
+        network.clear_workspaces()
