@@ -404,7 +404,9 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
                     )
             else:
                 self._check_known_classes(unique_labels(y), self.classes_)
-        return self._label_binarizer.transform(y).astype(dtype)
+        # Indicators are kept as bool, as scikit-learn does: the network casts
+        # each batch to the model's dtype, and the full set costs 1 byte a cell.
+        return self._label_binarizer.transform(y).astype(bool)
 
     @staticmethod
     def _check_known_classes(seen, known):

@@ -341,6 +341,9 @@ class Network:
 
     def _data_loss(self, scores, Y, sample_weight):
         """Weighted mean loss, its gradient w.r.t. the scores, and the weight sum."""
+        # Class indicators may be stored as bool (an eighth of float64's
+        # memory); the batch is cast here, where it is small.
+        Y = Y.astype(self.dtype, copy=False)
         per_sample, delta = self.loss_kind.value_and_delta(scores, Y)
         if sample_weight is None:
             sw_sum = scores.shape[0]
@@ -365,7 +368,7 @@ class Network:
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
             Input.
         Y : ndarray of shape (n_samples, n_outputs)
-            Encoded targets (one-hot, indicator or real values), in ``dtype``.
+            Encoded targets (one-hot, indicator, as float or bool, or real values).
         sample_weight : ndarray of shape (n_samples,), default=None
             Per-sample weights; the loss is their weighted mean.
         alpha : float, default=0.0
@@ -404,7 +407,7 @@ class Network:
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
             Input batch.
         Y : ndarray of shape (n_samples, n_outputs)
-            Encoded targets, in ``dtype``.
+            Encoded targets (bool indicators are cast to ``dtype`` batch by batch).
         sample_weight : ndarray of shape (n_samples,), default=None
             Per-sample weights.
         alpha : float, default=0.0

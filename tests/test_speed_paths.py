@@ -341,18 +341,21 @@ def test_run_epoch_matches_the_batch_by_batch_reference(sparse, weighted):
 
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_float32_stays_float32_through_training(solver, monkeypatch):
-    seen = []
+    seen, targets = [], []
     original = Network._loss_and_grad
 
     def recording(self, views, params, grad_views, grad, X, Y, *args):
         value = original(self, views, params, grad_views, grad, X, Y, *args)
         buffers = [a for ws in self._workspaces.values() for a in _flat(ws)]
-        seen.append({a.dtype for a in [params, grad, X, Y, *buffers]})
+        seen.append({a.dtype for a in [params, grad, X, *buffers]})
+        # Class indicators stay bool until the network casts each batch.
+        targets.append(Y.dtype)
         return value
 
     monkeypatch.setattr(Network, "_loss_and_grad", recording)
     est, X = _fitted("classifier", np.float32, solver=solver, alpha=0.01)
     assert seen and all(dtypes == {np.dtype(np.float32)} for dtypes in seen)
+    assert set(targets) == {np.dtype(bool)}
     assert all(c.dtype == np.float32 for c in est.coefs_ + est.intercepts_)
     assert est.predict_proba(X).dtype == np.float32
     if solver != "lbfgs":
