@@ -20,7 +20,49 @@ from ._network import _add_scaled
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "minimize_lbfgs", "run_epoch"]
 
 
-class SGD:
+class _StochasticOptimizer:
+    """What SGD and Adam share: a learning rate and the end-of-epoch hooks.
+
+    Parameters
+    ----------
+    learning_rate_init : float
+        Initial step size.
+    """
+
+    def __init__(self, learning_rate_init):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+
+    def iteration_ends(self, time_step):
+        """Update the learning rate at the end of an epoch (nothing by default).
+
+        Parameters
+        ----------
+        time_step : int
+            Samples seen so far.
+        """
+
+    def trigger_stopping(self, msg, verbose):
+        """Decide whether a stalled run stops (True) or goes on (False).
+
+        Parameters
+        ----------
+        msg : str
+            Why training stalled.
+        verbose : bool
+            Print the decision.
+
+        Returns
+        -------
+        bool
+            True by default: a stalled run stops.
+        """
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+class SGD(_StochasticOptimizer):
     """Stochastic gradient descent with momentum and learning-rate schedules.
 
     Parameters
@@ -53,8 +95,7 @@ class SGD:
         nesterov,
         power_t,
     ):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
+        super().__init__(learning_rate_init)
         self.lr_schedule = lr_schedule
         self.momentum = momentum
         self.nesterov = nesterov
@@ -114,9 +155,7 @@ class SGD:
         bool
         """
         if self.lr_schedule != "adaptive":
-            if verbose:
-                print(msg + " Stopping.")
-            return True
+            return super().trigger_stopping(msg, verbose)
         if self.learning_rate <= 1e-6:
             if verbose:
                 print(msg + " Learning rate too small. Stopping.")
@@ -127,7 +166,7 @@ class SGD:
         return False
 
 
-class Adam:
+class Adam(_StochasticOptimizer):
     """Adam (Kingma and Ba, 2014) with scikit-learn's bias-corrected step size.
 
     Parameters
@@ -145,8 +184,7 @@ class Adam:
     """
 
     def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
+        super().__init__(learning_rate_init)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -184,34 +222,6 @@ class Adam:
         step = np.divide(self.m, denominator, out=grad)
         step *= self.learning_rate
         params -= step
-
-    def iteration_ends(self, time_step):
-        """Nothing to do at the end of an epoch for Adam.
-
-        Parameters
-        ----------
-        time_step : int
-            Samples seen so far (unused).
-        """
-
-    def trigger_stopping(self, msg, verbose):
-        """Stop a stalled run.
-
-        Parameters
-        ----------
-        msg : str
-            Why training stalled.
-        verbose : bool
-            Print the decision.
-
-        Returns
-        -------
-        bool
-            Always True.
-        """
-        if verbose:
-            print(msg + " Stopping.")
-        return True
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
