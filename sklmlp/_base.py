@@ -350,7 +350,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self.t_ = 0
         self.loss_curve_ = []
         self._no_improvement_count = 0
-        if self.early_stopping:
+        # Early stopping holds data out only for the stochastic solvers (as in
+        # scikit-learn, lbfgs ignores it): lbfgs keeps no validation records.
+        if self.early_stopping and self.solver in OPTIMIZERS:
             self.validation_scores_ = []
             self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
@@ -435,9 +437,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = min(int(result.nit), self.max_iter)
         self.loss_ = float(result.fun)
         self.loss_curve_ = curve
-        if self.best_loss_ is not None:
-            # L-BFGS-B never accepts a worse iterate: its last loss is its best.
-            self.best_loss_ = min(self.best_loss_, self.loss_)
+        # L-BFGS-B never accepts a worse iterate: its last loss is its best.
+        best = self.best_loss_
+        self.best_loss_ = self.loss_ if best is None else min(best, self.loss_)
         return params
 
     def _batch_size(self, n_samples):

@@ -93,7 +93,8 @@ _SHARED_PARAMETERS_DOC = """
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data (stratified for
         classifiers) and stop when its score stops improving; the best weights
-        are restored at the end.
+        are restored at the end. Only 'sgd' and 'adam' use it; 'lbfgs'
+        trains on all the data, as in scikit-learn.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.

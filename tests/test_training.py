@@ -861,3 +861,16 @@ def test_keyboard_interrupt_keeps_the_epochs_trained_so_far():
         stopped.coefs_ + stopped.intercepts_, three.coefs_ + three.intercepts_
     ):
         np.testing.assert_array_equal(a, b)
+
+
+def test_lbfgs_ignores_early_stopping_and_keeps_no_validation_records():
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(80, 3), rng.randint(2, size=80)
+    params = dict(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=300, random_state=0)
+    stopped = MLPClassifierPrimer(early_stopping=True, **params).fit(X, y)
+    plain = MLPClassifierPrimer(**params).fit(X, y)
+    assert stopped.validation_scores_ is None
+    assert stopped.best_validation_score_ is None
+    assert stopped.validation_loss_curve_ is None
+    assert stopped.best_loss_ == stopped.loss_ == plain.loss_
+    np.testing.assert_array_equal(stopped.coefs_[0], plain.coefs_[0])
