@@ -610,7 +610,8 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         X_val, Y_val, sw_val = validation
         scores = network.forward(*network.unpack(params), X_val)
         score = self._score_from_scores(scores, Y_val, sw_val)
-        value = network.loss(params, X_val, Y_val, sw_val)
+        # The loss from the same forward pass as the score, not a second one.
+        value = network.data_loss(scores, Y_val, sw_val)
         self.validation_scores_.append(score)
         self.validation_loss_curve_.append(value)
         info["validation_score"] = score

@@ -382,6 +382,24 @@ class Network:
         value, _, sw_sum = self._data_loss(scores, Y, sample_weight)
         return value + (self._penalty(params, alpha, sw_sum) if alpha else 0.0)
 
+    def data_loss(self, scores, Y, sample_weight=None):
+        """Weighted mean loss of raw output scores already computed (no L2 term).
+
+        Parameters
+        ----------
+        scores : ndarray of shape (n_samples, n_outputs)
+            Output of :meth:`forward`; not modified.
+        Y : ndarray of shape (n_samples, n_outputs)
+            Encoded targets.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        float
+        """
+        return self._data_loss(scores, Y, sample_weight)[0]
+
     def loss_and_grad(
         self,
         params,
