@@ -97,12 +97,16 @@ def _softmax_log_loss(z, y):
     # Row reductions over the few columns of an output layer cost per row in
     # NumPy: the row sums are matrix-vector products with ones, and the row
     # max is read at its argmax (the same numbers, NaN included, in less time).
-    ones = np.ones(z.shape[1], dtype=z.dtype)
-    m = np.take_along_axis(z, z.argmax(axis=1)[:, None], axis=1)
-    e = np.subtract(z, m)
+    n, k = z.shape
+    ones = np.ones(k, dtype=z.dtype)
+    at_max = z.argmax(axis=1)
+    at_max += np.arange(0, n * k, k)  # flat positions: take() is a few us cheaper
+    m = z.take(at_max)  # than take_along_axis on a mini-batch
+    e = np.subtract(z, m[:, None])
     np.exp(e, out=e)
     total = e @ ones
-    log_sum_exp = m[:, 0] + np.log(total)
+    log_sum_exp = np.log(total)
+    log_sum_exp += m
     per_sample = log_sum_exp * (y @ ones) - np.einsum("ij,ij->i", y, z)
     e /= total[:, None]
     e -= y

@@ -27,21 +27,26 @@ __all__ = ["Network"]
 _BLOCK = 65536
 
 
-def _add_scaled(y, a, x):
-    """``y += a * x`` in place, without a temporary as long as ``y``.
+def _add_scaled(y, a, x, *, negate=False):
+    """``y += a * x`` in place (``y = a * x - y`` with ``negate``), no long temporary.
 
     The product goes through a scratch buffer of at most ``_BLOCK`` elements,
     block by block, so the rounding is exactly that of ``y += a * x``. (BLAS
     axpy would fuse the two passes, but SciPy's BLAS is a second OpenBLAS with
     its own threads, which fight NumPy's for the cores between matrix products.)
+    ``negate`` saves Nesterov's step a separate pass to flip the sign of ``y``.
     """
     a = float(a)  # a NumPy float64 scalar would upcast float32 blocks
+    combine = np.subtract if negate else np.add
     n = y.shape[0]
-    scratch = np.empty(min(n, _BLOCK), dtype=y.dtype)
+    if n <= _BLOCK:
+        combine(np.multiply(x, a), y, out=y)
+        return
+    scratch = np.empty(_BLOCK, dtype=y.dtype)
     for start in range(0, n, _BLOCK):
         stop = min(start + _BLOCK, n)
         product = np.multiply(x[start:stop], a, out=scratch[: stop - start])
-        y[start:stop] += product
+        combine(product, y[start:stop], out=y[start:stop])
 
 
 def _dot_into(A, W, out):

@@ -121,8 +121,7 @@ class SGD(_StochasticOptimizer):
         self.velocity -= grad
         if self.nesterov:
             # The step, built in the gradient's buffer: momentum * v - lr * g.
-            np.negative(grad, out=grad)
-            _add_scaled(grad, momentum, self.velocity)
+            _add_scaled(grad, momentum, self.velocity, negate=True)
             params += grad
         else:
             params += self.velocity
@@ -215,7 +214,7 @@ class Adam(_StochasticOptimizer):
         # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); step = -lr_t m / (sqrt(v) + eps).
         # A Python float, so that float32 vectors stay in float32.
         self.learning_rate = float(
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         denominator = np.sqrt(self.v, out=grad)
         denominator += float(self.epsilon)

@@ -21,7 +21,7 @@ from sklearn.exceptions import NotFittedError
 
 import sklmlp._base
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
-from sklmlp._activations import ACTIVATIONS
+from sklmlp._activations import _ZEROS_SIZE, ACTIVATIONS, _max_with_zero
 from sklmlp._losses import LOSSES
 from sklmlp._network import _BLOCK, Network, _add_scaled
 from sklmlp._optimizers import SGD, Adam, minimize_lbfgs, run_epoch
@@ -191,6 +191,75 @@ def test_relu_and_leaky_relu_backward_match_boolean_indexing(dtype):
         assert delta.dtype == dtype
         np.testing.assert_array_equal(delta, expected)
         assert slope == 0.0 or np.any(delta[a <= 0] != 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "shape",
+    [
+        (1, 1),
+        (7, 3),
+        (256, 512),
+        (3 * _ZEROS_SIZE // 100 + 7, 100),
+        (2, _ZEROS_SIZE + 1),
+    ],
+)
+@pytest.mark.parametrize("minimum", [False, True])
+def test_max_with_zero_is_numpys_maximum_with_zero(shape, dtype, minimum):
+    # Several row blocks of the shared zeros, a row wider than all of them, and
+    # values at the edges (signed zeros, infinities, NaN) must all come out as
+    # np.maximum(z, 0) / np.minimum(z, 0) gives them, in place and not.
+    rng = np.random.RandomState(shape[0])
+    z = rng.randn(*shape).astype(dtype)
+    z.flat[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40]
+    expected = (np.minimum if minimum else np.maximum)(z, 0)
+    out = _max_with_zero(z, out=np.empty_like(z), minimum=minimum)
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out, expected)
+    assert np.array_equal(np.signbit(out), np.signbit(expected))
+    in_place = z.copy()
+    assert _max_with_zero(in_place, out=in_place, minimum=minimum) is in_place
+    np.testing.assert_array_equal(in_place, expected)
+    strided = np.repeat(z, 2, axis=1)[:, ::2]  # not contiguous: the plain path
+    np.testing.assert_array_equal(
+        _max_with_zero(strided, out=np.empty_like(z), minimum=minimum), expected
+    )
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array([3, 1, 2, 3, 1, 2, 2]),
+        np.array([2.0, -1.0, 2.0, 5.0]),
+        np.array(["b", "a", "c", "a"]),
+        np.array(["spam", "eggs", "spam"], dtype=object),
+        np.array([True, False, False, True]),
+        np.array([7, 9, 9, 7, 7]),
+        np.array(["no", "yes", "yes"]),
+    ],
+    ids=["int", "float", "str", "object", "bool", "binary-int", "binary-str"],
+)
+def test_class_indicators_match_the_label_binarizer(y):
+    from sklearn.preprocessing import LabelBinarizer
+
+    clf = MLPClassifierPrimer(hidden_layer_sizes=(2,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning
+        clf.fit(np.arange(2 * len(y), dtype=float).reshape(len(y), 2), y)
+    indicators = clf._indicators(y)
+    assert indicators.dtype == bool
+    np.testing.assert_array_equal(indicators, LabelBinarizer().fit(y).transform(y))
+    # A label that is not a class (partial_fit rejects it first) must not take a
+    # neighbour's code: the binarizer gives it a row of zeros.
+    if y.dtype.kind in "iuf":
+        unknown = np.concatenate([y, [y.max() + 1]])
+    elif y.dtype.kind in "UO":
+        unknown = np.concatenate([y, np.array(["zzz"], dtype=y.dtype)])
+    else:
+        return  # bool: both values are classes already
+    expected = clf._label_binarizer.transform(unknown).astype(bool)
+    assert not expected[-1].any() or len(clf.classes_) == 2
+    np.testing.assert_array_equal(clf._indicators(unknown), expected)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
