@@ -246,6 +246,9 @@ def test_class_indicators_match_the_label_binarizer(y):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning
         clf.fit(np.arange(2 * len(y), dtype=float).reshape(len(y), 2), y)
+    # np.unique(y) is computed once and cached on a view of y: none of that
+    # view's dtype metadata may leak into the fitted classes.
+    assert clf.classes_.dtype.metadata is None
     indicators = clf._indicators(y)
     assert indicators.dtype == bool
     np.testing.assert_array_equal(indicators, LabelBinarizer().fit(y).transform(y))
