@@ -280,7 +280,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            # A fitted model keeps its dtype: more data for it (partial_fit,
+            # warm start) is converted, as scikit-learn's MLP accepts it too.
+            dtype=(np.float64, np.float32) if first_pass else self._network.dtype,
             reset=first_pass,
             **self._y_checks,
         )
@@ -298,7 +300,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         if first_pass:
             self._initialize(units, activations, X.dtype, Y, sample_weight)
         else:
-            self._check_architecture(units, activations, X.dtype)
+            self._check_architecture(units, activations)
         network = self._network
         params = network.pack(self.coefs_, self.intercepts_, self._slopes_or_empty())
 
@@ -364,7 +366,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             self.best_validation_score_ = None
         self.__dict__.pop("_optimizer", None)
 
-    def _check_architecture(self, units, activations, dtype):
+    def _check_architecture(self, units, activations):
         network = self._network
         if network.layer_units != units or self.layer_activations_ != activations:
             raise ValueError(
@@ -372,10 +374,6 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
                 f"model (layer units {network.layer_units}, activations "
                 f"{self.layer_activations_}); got layer units {units} and "
                 f"activations {activations}. Set warm_start=False to start over."
-            )
-        if np.dtype(dtype) != network.dtype:
-            raise ValueError(
-                f"The model was fitted on {network.dtype} data; got {np.dtype(dtype)}."
             )
 
     def _slopes_or_empty(self):

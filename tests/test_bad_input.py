@@ -870,16 +870,6 @@ CASES += [
         fitted=True,
     ),
     Case(
-        "partial_fit-float32-after-float64",
-        BOTH,
-        "partial_fit",
-        ValueError,
-        "fitted on float64 data; got float32",
-        lambda est, d: est.partial_fit(d.X.astype(np.float32), d.y),
-        fitted=True,
-        extension=True,
-    ),
-    Case(
         "partial_fit-unknown-label",
         ("clf",),
         "partial_fit",

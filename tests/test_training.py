@@ -609,8 +609,31 @@ def test_float32_trains_and_predicts_in_float32(clf_data, reg_data):
     reg = MLPRegressorPrimer(**SMALL, max_iter=5, warm_start=True)
     _quiet_fit(reg, X.astype(np.float32), y)
     assert reg.predict(X).dtype == np.float32
-    with pytest.raises(ValueError, match="float32"):
-        reg.fit(X, y)  # continuing a float32 model on float64 data
+
+
+@pytest.mark.parametrize("model_dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_more_data_of_another_dtype_is_cast_to_the_models(reg_data, model_dtype, how):
+    # A fitted model keeps its dtype: float32 data for a float64 model (and the
+    # reverse) trains exactly as the same data cast to the model's dtype would.
+    X, y = reg_data
+    other = np.float32 if model_dtype == np.float64 else np.float64
+    X_more = (X[::-1] * 0.5).astype(other)
+
+    def run(X_second):
+        params = dict(SMALL, max_iter=3, warm_start=how == "warm_start")
+        est = MLPRegressorPrimer(**params)
+        _quiet_fit(est, X.astype(model_dtype), y)
+        if how == "partial_fit":
+            return est.partial_fit(X_second, y[::-1])
+        return _quiet_fit(est, X_second, y[::-1])
+
+    mixed, same = run(X_more), run(X_more.astype(model_dtype))
+    assert mixed.coefs_[0].dtype == model_dtype
+    assert mixed.n_iter_ == same.n_iter_ and mixed.t_ == same.t_
+    for a, b in zip(mixed.coefs_ + mixed.intercepts_, same.coefs_ + same.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert mixed.loss_curve_ == same.loss_curve_
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
