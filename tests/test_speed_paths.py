@@ -265,6 +265,28 @@ def test_class_indicators_match_the_label_binarizer(y):
     np.testing.assert_array_equal(clf._indicators(unknown), expected)
 
 
+@pytest.mark.parametrize(
+    "labels", [[3, 1, 2], ["b", "a"], [2.0, -1.0, 5.0, 7.0], [True, False]]
+)
+@pytest.mark.parametrize("loss", ["log_loss", "hinge"])
+def test_predict_gives_the_label_binarizers_classes(labels, loss):
+    rng = np.random.RandomState(len(labels))
+    X = rng.randn(40, 3)
+    y = np.asarray(labels)[rng.randint(len(labels), size=40)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning
+        clf = MLPClassifierPrimer(hidden_layer_sizes=(4,), loss=loss, max_iter=5)
+        clf.fit(X, y)
+    scores = clf._raw_scores(X)
+    # Ties and zero scores too: the first largest score wins, zero is negative.
+    scores[:5] = 0.0
+    clf._raw_scores = lambda X: scores
+    expected = clf._label_binarizer.inverse_transform(scores, threshold=0.0)
+    predicted = clf.predict(X)
+    assert predicted.dtype == expected.dtype
+    np.testing.assert_array_equal(predicted, expected)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_tanh_backward_is_one_minus_square(dtype):
     rng = np.random.RandomState(1)
