@@ -472,3 +472,22 @@ def test_lbfgs_drops_its_full_batch_buffers():
     )
     assert result.nit > 0
     assert net._workspaces == {}
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_fit_drops_the_batch_buffers_and_partial_fit_keeps_them(solver):
+    X, _, y = _data(np.float64)
+    params = dict(hidden_layer_sizes=(6,), solver=solver, batch_size=16, max_iter=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning
+        fitted = MLPRegressorPrimer(**params, random_state=0).fit(X, y)
+    assert fitted._network._workspaces == {}
+    incremental = MLPRegressorPrimer(**params, random_state=0).partial_fit(X, y)
+    assert set(incremental._network._workspaces) == {16, len(X) % 16}
+    # Buffers rebuilt on demand train exactly as kept ones: a second epoch by
+    # partial_fit after the fit's buffers were dropped matches one that kept them.
+    incremental.partial_fit(X, y)
+    fitted = MLPRegressorPrimer(**params, random_state=0).partial_fit(X, y)
+    fitted._network.clear_workspaces()
+    fitted.partial_fit(X, y)
+    np.testing.assert_array_equal(fitted.coefs_[0], incremental.coefs_[0])
