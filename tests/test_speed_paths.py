@@ -2,11 +2,14 @@
 
 Each speed-up has a simple reference it must reproduce: the single-row predict
 path skips ``validate_data`` only for inputs that the full validation would pass
-unchanged; relu's backward multiplies by a mask instead of assigning through a
-boolean index; ``_add_scaled`` is ``y += a * x`` through a small scratch buffer;
-``run_epoch`` gathers batches with ``take`` and unpacks the parameter views once
-per epoch; the optimizers reuse the gradient's buffer instead of temporaries. No
-timings here: ``benchmarks/bench_training.py`` measures the speed.
+unchanged, and maps scores to classes as ``LabelBinarizer.inverse_transform``
+does; class indicators are the binarizer's ``transform``; relu's forward is
+``np.maximum(z, 0)`` against a block of zeros and its backward multiplies by a
+mask instead of assigning through a boolean index; ``_add_scaled`` is
+``y += a * x`` through a small scratch buffer; ``run_epoch`` gathers batches with
+``take`` and unpacks the parameter views once per epoch; the optimizers reuse the
+gradient's buffer instead of temporaries. No timings here:
+``benchmarks/bench_training.py`` measures the speed.
 """
 
 import warnings
