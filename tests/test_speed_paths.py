@@ -319,12 +319,14 @@ def test_fused_softmax_log_loss_matches_scipy(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [1, 7, _BLOCK - 1, _BLOCK, _BLOCK + 1, 2 * _BLOCK + 5])
-def test_add_scaled_is_y_plus_a_x_exactly(n, dtype):
+@pytest.mark.parametrize("negate", [False, True])
+def test_add_scaled_is_y_plus_a_x_exactly(n, dtype, negate):
     rng = np.random.RandomState(n)
     x, y = rng.randn(n).astype(dtype), rng.randn(n).astype(dtype)
-    expected = y + dtype(0.37) * x if dtype == np.float32 else y + 0.37 * x
+    product = dtype(0.37) * x if dtype == np.float32 else 0.37 * x
+    expected = product - y if negate else y + product
     target = y
-    _add_scaled(y, 0.37, x)
+    _add_scaled(y, 0.37, x, negate=negate)
     assert y is target and y.dtype == dtype
     np.testing.assert_array_equal(y, expected)
 
