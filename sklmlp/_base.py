@@ -298,11 +298,17 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         units = [X.shape[1], *sizes, Y.shape[1]]
         self._random_state = check_random_state(self.random_state)
         if first_pass:
-            self._initialize(units, activations, X.dtype, Y, sample_weight)
+            # A new model trains in the vector it was drawn into: on failure,
+            # _fit restores what the estimator held before this call.
+            params = self._initialize(units, activations, X.dtype, Y, sample_weight)
         else:
             self._check_architecture(units, activations)
+            # Training goes on in a copy, so that a failed call leaves the
+            # fitted weights as they were.
+            params = self._network.pack(
+                self.coefs_, self.intercepts_, self._slopes_or_empty()
+            )
         network = self._network
-        params = network.pack(self.coefs_, self.intercepts_, self._slopes_or_empty())
 
         if self.solver == "lbfgs":
             params = self._fit_lbfgs(network, params, X, Y, sample_weight, callbacks)
@@ -370,6 +376,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             self.validation_loss_curve_ = None
             self.best_validation_score_ = None
         self.__dict__.pop("_optimizer", None)
+        return params
 
     def _check_architecture(self, units, activations):
         network = self._network

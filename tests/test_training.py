@@ -698,10 +698,13 @@ def test_poisson_sgd_on_unscaled_inputs_raises_and_leaves_the_estimator_unfitted
         est.predict(X)
 
 
-def test_divergence_leaves_a_fitted_estimator_unchanged(reg_data):
+@pytest.mark.parametrize("warm_start", [True, False])
+def test_divergence_leaves_a_fitted_estimator_unchanged(reg_data, warm_start):
+    # warm_start=False: fit trains a new model in place in the vector its
+    # initial weights were drawn into; the fitted one must survive regardless.
     X, y = reg_data
     params = dict(SMALL, solver="sgd", shuffle=False, batch_size=10, max_iter=3)
-    est = _quiet_fit(MLPRegressorPrimer(**params, warm_start=True), X, y)
+    est = _quiet_fit(MLPRegressorPrimer(**params, warm_start=warm_start), X, y)
     state = pickle.dumps(est)
     # The last batch overflows, after eleven updates of the weights and of the
     # optimizer's velocity: none of them may survive the failed call.
