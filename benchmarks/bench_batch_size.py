@@ -63,7 +63,7 @@ def main(argv=None):
             }
             ours, theirs = times["sklmlp"], times["sklearn"]
             print(
-                f"{dtype:8s} {batch_size:6d} {theirs:9.3f} {ours:10.3f} "
+                f"{dtype:8s} {batch_size:6d} {theirs:9.4f} {ours:10.4f} "
                 f"{theirs / ours:6.2f} {flops / ours / peak:8.0%}",
                 flush=True,
             )

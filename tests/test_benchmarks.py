@@ -1,0 +1,70 @@
+"""The benchmark scripts run, and report what they claim to, on a tiny problem.
+
+Timings are never asserted (see ``benchmarks/``); these tests only keep the
+scripts working and their tables honest: every case is reported, both
+libraries reach the same loss, and sklmlp keeps float32 float32.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def scripts():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_batch_size
+        import bench_training
+
+        yield bench_training, bench_batch_size
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+TINY = [
+    "--n-samples", "300", "--n-test", "100", "--n-predict", "50", "--repeats", "1",
+    "--epochs", "1", "--lbfgs-iter", "2", "--budget", "0.01", "--matmul-n", "64",
+]  # fmt: skip
+
+
+def test_bench_training_reports_every_case(scripts, capsys):
+    bench_training, _ = scripts
+    bench_training.main(
+        [*TINY, "--workloads", "small,regression", "--solvers", "adam,lbfgs"]
+    )
+    out = capsys.readouterr().out
+    training = re.findall(
+        r"^(small|regression)\s+(float64|float32)\s+(adam|lbfgs)\s+(.*)$", out, re.M
+    )
+    # Eight cases, each in the training and the memory table.
+    assert len(training) == 2 * 8, out
+    predictions = re.findall(
+        r"^(small|regression)\s+(float64|float32)\s+[\d.]+us", out, re.M
+    )
+    assert len(predictions) == 4, out
+    # The same math: float64 losses agree to rounding, float32 to float32's.
+    diff64 = float(re.search(r"final loss, float64: largest \S+ (\S+)", out)[1])
+    diff32 = float(re.search(r"final loss, float32: largest \S+ (\S+)", out)[1])
+    assert diff64 < 1e-12
+    assert diff32 < 1e-4
+    assert "float32 data -> sklmlp parameters in float32" in out
+
+
+def test_bench_batch_size_reports_every_batch_size(scripts, capsys):
+    _, bench_batch_size = scripts
+    bench_batch_size.main(
+        [
+            "--workload", "small", "--batch-sizes", "50,300", "--dtypes", "float32",
+            "--n-samples", "300", "--epochs", "1", "--repeats", "1",
+        ]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    rows = re.findall(r"^float32\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out, re.M)
+    assert [int(r[0]) for r in rows] == [50, 300], out
+    # Seconds per epoch of both libraries and their ratio, all measured.
+    assert all(float(value) > 0 for row in rows for value in row[1:]), out
