@@ -8,6 +8,7 @@ estimator exactly as it was.
 """
 
 import copy
+import math
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -466,13 +467,27 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         """Labels to stratify the validation split on (None: do not stratify)."""
         return None
 
+    def _can_stratify(self, labels):
+        """Whether ``train_test_split`` can stratify ``labels`` (its own tests)."""
+        n_samples = len(labels)
+        counts = np.unique(labels, return_counts=True)[1]
+        n_test = math.ceil(self.validation_fraction * n_samples)
+        n_train = math.floor((1.0 - self.validation_fraction) * n_samples)
+        return counts.min() >= 2 and min(n_test, n_train) >= len(counts)
+
     def _split_validation(self, X, Y, sample_weight):
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+        labels = self._stratify_labels(Y)
+        if labels is not None and not self._can_stratify(labels):
+            # Too few samples of some class to give each side its share (a
+            # class seen once, or fewer held-out samples than classes): a plain
+            # random split, as scikit-learn's MLP makes for multiclass targets.
+            labels = None
         parts = train_test_split(
             *arrays,
             random_state=self._random_state,
             test_size=self.validation_fraction,
-            stratify=self._stratify_labels(Y),
+            stratify=labels,
         )
         X_train, X_val, Y_train, Y_val = parts[:4]
         sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)

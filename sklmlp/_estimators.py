@@ -364,6 +364,11 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
     # -- targets ------------------------------------------------------------------
 
     def _encode_targets(self, y, dtype, first_pass, incremental, classes):
+        if classes is not None and np.ndim(classes) != 1:
+            raise ValueError(
+                "classes must be a 1-D array-like of every class label, got "
+                f"{classes!r}."
+            )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if y.ndim == 1 and y.dtype.kind in "biuf":
@@ -843,6 +848,11 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         )
 
     def _encode_targets(self, y, dtype, first_pass, incremental, classes):
+        if classes is not None and np.ndim(classes) != 1:
+            raise ValueError(
+                "classes must be a 1-D array-like of every class label, got "
+                f"{classes!r}."
+            )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):

@@ -624,6 +624,14 @@ CASES += [
         lambda est, d: est.partial_fit(d.X, d.y),
     ),
     Case(
+        "partial_fit-scalar-classes",
+        ("clf",),
+        "partial_fit",
+        ValueError,
+        "classes must be a 1-D array-like of every class label, got 3",
+        lambda est, d: est.partial_fit(d.X, d.y, classes=3),
+    ),
+    Case(
         "partial_fit-single-class",
         ("clf",),
         "partial_fit",

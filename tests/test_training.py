@@ -142,6 +142,35 @@ def test_validation_split_is_stratified_with_string_labels(held_out):
     assert held_out["Y"].sum(axis=0).tolist() == [4, 4, 4, 4]
 
 
+def test_validation_split_is_random_when_a_class_is_too_rare(monkeypatch):
+    # Stratifying needs two samples of every class and room for each class on
+    # both sides; without them the split is a plain random one, as scikit-learn
+    # makes for multiclass targets, instead of train_test_split's error.
+    strata = []
+
+    def split(*arrays, stratify=None, **kwargs):
+        strata.append(stratify)
+        return train_test_split(*arrays, stratify=stratify, **kwargs)
+
+    monkeypatch.setattr(sklmlp._base, "train_test_split", split)
+    rng = np.random.RandomState(0)
+    params = dict(**SMALL, early_stopping=True, max_iter=2)
+    few_held_out = np.repeat([0, 1, 2], [7, 7, 6])  # 2 held out, 3 classes
+    seen_once = np.r_[np.repeat([0, 1], 20), 2]
+    enough = np.repeat([0, 1, 2], 10)
+    for y in (few_held_out, seen_once, enough):
+        est = _quiet_fit(MLPClassifierPrimer(**params), rng.randn(len(y), 3), y)
+        assert len(est.validation_scores_) == 2
+    assert strata[0] is None and strata[1] is None
+    assert strata[2] is not None
+    np.testing.assert_array_equal(strata[2], enough)  # the encoded classes
+    # Fewer than two held-out samples is still an error, as in scikit-learn.
+    with pytest.raises(ValueError, match="validation set is too small"):
+        MLPClassifierPrimer(**params, validation_fraction=0.01).fit(
+            rng.randn(30, 3), enough
+        )
+
+
 def test_validation_set_too_small_raises(reg_data):
     X, y = reg_data
     est = MLPRegressorPrimer(**SMALL, early_stopping=True, validation_fraction=0.01)
