@@ -42,6 +42,10 @@ def _as_list(value):
     return list(value)
 
 
+# Estimator parameter -> the activation whose layers it shapes.
+_ACTIVATION_OPTIONS = {"leaky_relu_slope": "leaky_relu", "maxout_pieces": "maxout"}
+
+
 class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
     """Base class of the multilayer perceptrons; use the derived classes.
 
@@ -228,6 +232,10 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
     def _loss_name(self, n_outputs):
         """Return the core loss for the fitted target type."""
 
+    def _loss_param(self, core_loss):
+        """Return the ``loss`` parameter that builds the core loss ``core_loss``."""
+        return core_loss
+
     @abstractmethod
     def _score_from_scores(self, scores, Y, sample_weight):
         """Accuracy or R^2 of raw network scores against encoded targets."""
@@ -297,7 +305,15 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             X, Y, sample_weight = X[keep], Y[keep], sample_weight[keep]
 
         units = [X.shape[1], *sizes, Y.shape[1]]
-        self._random_state = check_random_state(self.random_state)
+        if first_pass or not (dropout or self.input_noise):
+            # Every call starts from random_state again, as scikit-learn's MLP
+            # does: partial_fit replays the same shuffling order.
+            self._random_state = check_random_state(self.random_state)
+        else:
+            # Dropout masks and input noise must be fresh draws on every call,
+            # not the last call's replayed: continue the stream, from a copy so
+            # that a failed call leaves the stored one as it was.
+            self._random_state = copy.deepcopy(self._random_state)
         if first_pass:
             # A new model trains in the vector it was drawn into: on failure,
             # _fit restores what the estimator held before this call.
@@ -387,6 +403,20 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
                 f"model (layer units {network.layer_units}, activations "
                 f"{self.layer_activations_}); got layer units {units} and "
                 f"activations {activations}. Set warm_start=False to start over."
+            )
+        # The settings the fitted network was built with: the loss always, an
+        # activation's option where a layer uses that activation.
+        built = {"loss": (self._loss_param(network.loss_kind.name), self.loss)}
+        for option, activation in _ACTIVATION_OPTIONS.items():
+            if activation in activations:
+                built[option] = (network.options[option], getattr(self, option))
+        changed = {name: pair for name, pair in built.items() if pair[0] != pair[1]}
+        if changed:
+            was = ", ".join(f"{name}={old!r}" for name, (old, _) in changed.items())
+            now = ", ".join(f"{name}={new!r}" for name, (_, new) in changed.items())
+            raise ValueError(
+                f"warm_start and partial_fit continue the fitted model, built with "
+                f"{was}; got {now}. Set warm_start=False to start over."
             )
 
     def _slopes_or_empty(self):

@@ -487,6 +487,11 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
     def _loss_name(self, n_outputs):
         return _CLASSIFIER_LOSSES[self.loss, self._multiclass()]
 
+    def _loss_param(self, core_loss):
+        return {core: param for (param, _), core in _CLASSIFIER_LOSSES.items()}[
+            core_loss
+        ]
+
     def _stratify_labels(self, Y):
         if self._multiclass():
             return Y.argmax(axis=1)
@@ -860,8 +865,17 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
                 "Some value(s) of y are negative which is not allowed for Poisson "
                 "regression (loss='poisson' needs y >= 0)."
             )
-        y = np.asarray(y, dtype=dtype)
-        return y.reshape(-1, 1) if y.ndim == 1 else y
+        # y is finite (validated); in a float32 model it may still overflow.
+        with np.errstate(over="ignore"):
+            Y = np.asarray(y, dtype=dtype)
+        if not np.isfinite(Y).all():
+            raise ValueError(
+                f"y has values too large for the model's {np.dtype(dtype)} "
+                f"arithmetic (largest magnitude {np.max(np.abs(y)):.3g}, limit "
+                f"{np.finfo(dtype).max:.3g}). Scale the targets, or train in "
+                "float64 (pass X as float64)."
+            )
+        return Y.reshape(-1, 1) if Y.ndim == 1 else Y
 
     def _loss_name(self, n_outputs):
         return self.loss

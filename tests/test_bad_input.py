@@ -607,6 +607,16 @@ CASES += [
         params={"loss": "hinge"},
     ),
     Case(
+        "fit-float32-y-overflow",
+        ("reg",),
+        "fit",
+        ValueError,
+        r"y has values too large for the model's float32 arithmetic \(largest "
+        r"magnitude 1e\+39",
+        lambda est, d: est.fit(d.X.astype(np.float32), np.full(len(d.y), 1e39)),
+        extension=True,
+    ),
+    Case(
         "fit-poisson-negative-y",
         ("reg",),
         "fit",
@@ -914,6 +924,40 @@ CASES += [
             d.X, d.y
         ),
         fitted=True,
+    ),
+    Case(
+        "warm_start-changed-loss",
+        ("clf",),
+        "fit",
+        ValueError,
+        "continue the fitted model, built with loss='log_loss'; got loss='hinge'",
+        lambda est, d: est.set_params(warm_start=True, loss="hinge").fit(d.X, d.y),
+        fitted=True,
+        extension=True,
+    ),
+    Case(
+        "partial_fit-changed-maxout-pieces",
+        ("reg",),
+        "partial_fit",
+        ValueError,
+        "built with maxout_pieces=2; got maxout_pieces=3",
+        lambda est, d: est.set_params(maxout_pieces=3).partial_fit(d.X, d.y),
+        params={"activation": "maxout"},
+        fitted=True,
+        extension=True,
+    ),
+    Case(
+        "warm_start-changed-leaky-slope",
+        BOTH,
+        "fit",
+        ValueError,
+        "built with leaky_relu_slope=0.01; got leaky_relu_slope=0.2",
+        lambda est, d: est.set_params(warm_start=True, leaky_relu_slope=0.2).fit(
+            d.X, d.y
+        ),
+        params={"activation": "leaky_relu"},
+        fitted=True,
+        extension=True,
     ),
     Case(
         "warm_start-wrong-feature-count",

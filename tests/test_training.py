@@ -427,6 +427,22 @@ def test_warm_start_needs_the_same_architecture_and_classes(clf_data):
     np.testing.assert_array_equal(_params(est), before)
 
 
+def test_warm_start_ignores_options_of_activations_it_does_not_use(clf_data):
+    # maxout_pieces shapes only maxout layers, leaky_relu_slope only leaky ones:
+    # changing them on a tanh net changes nothing, so training continues.
+    X, y = clf_data
+    est = _quiet_fit(MLPClassifierPrimer(**SMALL, warm_start=True, max_iter=2), X, y)
+    est.set_params(maxout_pieces=4, leaky_relu_slope=0.3)
+    _quiet_fit(est, X, y)
+    assert len(est.loss_curve_) == 4
+    # On a maxout net, the same change is refused (test_bad_input.py).
+    est.set_params(activation="maxout", warm_start=False)
+    _quiet_fit(est, X, y)
+    est.set_params(warm_start=True, maxout_pieces=2)
+    with pytest.raises(ValueError, match="built with maxout_pieces=4"):
+        est.fit(X, y)
+
+
 @pytest.mark.parametrize("first_early_stopping", [False, True])
 def test_warm_start_may_switch_early_stopping(clf_data, first_early_stopping):
     # scikit-learn fails here (a None record); sklmlp starts the missing one.
@@ -809,6 +825,41 @@ def test_input_noise(clf_data):
     np.testing.assert_array_equal(noisy.predict_proba(X), noisy.predict_proba(X))
     with pytest.raises(ValueError, match="stochastic solver"):
         MLPClassifierPrimer(**params, input_noise=0.5, solver="lbfgs").fit(X, y)
+
+
+@pytest.mark.parametrize("perturbation", [{"dropout": 0.5}, {"input_noise": 0.3}])
+def test_partial_fit_draws_fresh_dropout_and_noise_on_every_call(
+    clf_data, monkeypatch, perturbation
+):
+    # An int random_state re-seeds each call (scikit-learn's partial_fit replays
+    # its shuffling order too), but replayed masks or noise would be a fixed
+    # perturbation of each sample, not a random one.
+    X, y = clf_data
+    first_draws = []
+    forward = Network._forward_train
+
+    def spy(self, weights, biases, slopes, X, rng, dropout, input_noise):
+        _, key, pos, *_ = rng.get_state()
+        first_draws.append(hash((key.tobytes(), pos)))  # where the stream is
+        return forward(self, weights, biases, slopes, X, rng, dropout, input_noise)
+
+    monkeypatch.setattr(Network, "_forward_train", spy)
+    params = dict(**SMALL, solver="sgd", shuffle=False, batch_size=len(y))
+    est = MLPClassifierPrimer(**params, **perturbation)
+    for _ in range(3):
+        est.partial_fit(X, y, classes=np.unique(y))
+    assert len(set(first_draws)) == 3, first_draws
+    # Still deterministic: the same calls give the same model.
+    again = MLPClassifierPrimer(**params, **perturbation)
+    for _ in range(3):
+        again.partial_fit(X, y, classes=np.unique(y))
+    np.testing.assert_array_equal(_params(again), _params(est))
+    # Without dropout or noise every call starts over, as in scikit-learn.
+    first_draws.clear()
+    plain = MLPClassifierPrimer(**{**params, "shuffle": True})
+    for _ in range(3):
+        plain.partial_fit(X, y, classes=np.unique(y))
+    assert first_draws[1] == first_draws[2]  # (the first call also drew weights)
 
 
 # -- callbacks ----------------------------------------------------------------------
