@@ -409,6 +409,10 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
         else:
+            # A column of labels has passed the target checks above: its classes
+            # are np.unique's (unique_labels would check its type twice more,
+            # 70 us of a 0.7 ms partial_fit call on 200 rows).
+            seen = np.unique(y) if y.ndim == 1 else unique_labels(y)
             if classes is not None and not np.array_equal(
                 unique_labels(classes), self.classes_
             ):
@@ -417,14 +421,14 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
                     f"to partial_fit, was: {self.classes_!r}."
                 )
             if self.warm_start and not incremental:
-                if set(unique_labels(y)) != set(self.classes_):
+                if set(seen) != set(self.classes_):
                     raise ValueError(
                         "warm_start can only be used where `y` has the same classes "
                         f"as in the previous call to fit. Previously got "
-                        f"{self.classes_}, `y` has {unique_labels(y)}"
+                        f"{self.classes_}, `y` has {seen}"
                     )
             else:
-                self._check_known_classes(unique_labels(y), self.classes_)
+                self._check_known_classes(seen, self.classes_)
         return self._indicators(y)
 
     def _indicators(self, y):
