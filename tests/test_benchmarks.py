@@ -43,6 +43,9 @@ def test_bench_training_reports_every_case(scripts, capsys):
     )
     # Eight cases, each in the training and the memory table.
     assert len(training) == 2 * 8, out
+    # Training rows: both times, the ratio of the best ones, the paired ratio.
+    for *_, rest in training[:8]:
+        assert all(float(value) > 0 for value in rest.split()[:4]), rest
     predictions = re.findall(
         r"^(small|regression)\s+(float64|float32)\s+[\d.]+us", out, re.M
     )
