@@ -857,11 +857,6 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         )
 
     def _encode_targets(self, y, dtype, first_pass, incremental, classes):
-        if classes is not None and np.ndim(classes) != 1:
-            raise ValueError(
-                "classes must be a 1-D array-like of every class label, got "
-                f"{classes!r}."
-            )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):
