@@ -370,13 +370,16 @@ def format_report(args, peaks, results, predictions):
 
 
 def summary(results, predictions):
+    def chosen(rows, where):
+        return [r for r in rows if all(r.get(k) in v for k, v in where.items())]
+
     def ratios(rows, key, **where):
-        chosen = [r for r in rows if all(r.get(k) in v for k, v in where.items())]
-        return [ratio(r[f"{key}_sklearn"], r[f"{key}_sklmlp"]) for r in chosen]
+        return [
+            ratio(r[f"{key}_sklearn"], r[f"{key}_sklmlp"]) for r in chosen(rows, where)
+        ]
 
     def paired(**where):
-        chosen = [r for r in results if all(r.get(k) in v for k, v in where.items())]
-        values = [np.median(r["pairs"]) for r in chosen]
+        values = [np.median(r["pairs"]) for r in chosen(results, where)]
         if not values:
             return ""
         low, mid = min(values), np.median(values)
