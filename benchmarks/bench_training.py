@@ -101,9 +101,11 @@ def make_estimator(library, task, hidden, batch_size, solver, max_iter):
     classification = task == "classification"
     if library == "sklearn":
         return (MLPClassifier if classification else MLPRegressor)(**params)
-    # sklmlp's 'auto' initialization for relu is He; scikit-learn's is Glorot.
-    return (MLPClassifierPrimer if classification else MLPRegressorPrimer)(
-        weight_init="glorot", bias_init="auto", **params
+    if classification:
+        return MLPClassifierPrimer(weight_init="glorot", bias_init="auto", **params)
+    # scikit-learn trains on the targets as given.
+    return MLPRegressorPrimer(
+        weight_init="glorot", bias_init="auto", normalize_y=False, **params
     )
 
 

@@ -236,6 +236,18 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         """Return the ``loss`` parameter that builds the core loss ``core_loss``."""
         return core_loss
 
+    def _scale_targets(self, Y, sample_weight, first_pass):
+        """Map encoded targets to the scale the network trains on (as they are)."""
+        return Y
+
+    def _starts_at_baseline(self):
+        """Whether the output bias starts at the loss's best constant model."""
+        return True
+
+    def _built_options(self):
+        """Parameters a warm start must not change, beyond layers and activations."""
+        return {"loss": self._loss_param(self._network.loss_kind.name)}
+
     @abstractmethod
     def _score_from_scores(self, scores, Y, sample_weight):
         """Accuracy or R^2 of raw network scores against encoded targets."""
@@ -303,6 +315,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             # division by a zero weight sum.
             keep = np.flatnonzero(sample_weight > 0)
             X, Y, sample_weight = X[keep], Y[keep], sample_weight[keep]
+        Y = self._scale_targets(Y, sample_weight, first_pass)
 
         units = [X.shape[1], *sizes, Y.shape[1]]
         if first_pass or not (dropout or self.input_noise):
@@ -372,7 +385,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             self.weight_init_,
             init_acts,
             self.bias_init,
-            Y=Y,
+            Y=Y if self._starts_at_baseline() else None,
             sample_weight=sample_weight,
         )
         self._publish(params)
@@ -406,7 +419,10 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             )
         # The settings the fitted network was built with: the loss always, an
         # activation's option where a layer uses that activation.
-        built = {"loss": (self._loss_param(network.loss_kind.name), self.loss)}
+        built = {
+            name: (value, getattr(self, name))
+            for name, value in self._built_options().items()
+        }
         for option, activation in _ACTIVATION_OPTIONS.items():
             if activation in activations:
                 built[option] = (network.options[option], getattr(self, option))

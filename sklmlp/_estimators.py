@@ -20,6 +20,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseMLPPrimer
+from ._losses import LOSSES
 
 try:  # scikit-learn's private cache of np.unique(y), only a speed-up
     from sklearn.utils._unique import attach_unique
@@ -257,7 +258,9 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
 
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``; 'balanced'
-        uses ``n_samples / (n_classes * np.bincount(y))``.
+        uses ``n_samples / (n_classes * np.bincount(y))``. When given, the output
+        layer's biases start at the best constant model of the reweighted data
+        (the log of the weighted class frequencies) rather than at random.
 
     Attributes
     ----------
@@ -488,6 +491,14 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
     def _multiclass(self):
         return self._label_binarizer.y_type_ == "multiclass"
 
+    def _starts_at_baseline(self):
+        # class_weight reweights the classes on purpose, often by orders of
+        # magnitude: the output layer starts at the reweighted class
+        # frequencies (the best constant model) instead of spending its first
+        # epochs learning them. Without it the biases are scikit-learn's draws,
+        # so the path stays scikit-learn's.
+        return self.class_weight is not None
+
     def _loss_name(self, n_outputs):
         return _CLASSIFIER_LOSSES[self.loss, self._multiclass()]
 
@@ -657,10 +668,14 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         >>> bool((clf.classes_[proba.argmax(axis=1)] == clf.predict(X[:3])).all())
         True
         """
-        # Floored at the smallest normal number so that log(predict_proba)
-        # stays finite and equal to predict_log_proba.
-        return np.maximum(
-            np.exp(self.predict_log_proba(X)), np.finfo(self._network.dtype).tiny
+        # Inside (0, 1), as a probability of a class that is not certain: at
+        # least the smallest normal number (so that log(predict_proba) stays
+        # finite and equal to predict_log_proba) and below 1 (a logit above 37
+        # would round to exactly 1.0 in float64).
+        proba = np.exp(self.predict_log_proba(X))
+        dtype = proba.dtype
+        return np.clip(
+            proba, np.finfo(dtype).tiny, np.nextafter(dtype.type(1), dtype.type(0))
         )
 
     @available_if(_has_proba)
@@ -758,10 +773,24 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         'poisson' is half the Poisson deviance with a log link (predictions are
         ``exp`` of the output layer) and needs ``y >= 0``.
     {shared_parameters}
+    normalize_y : bool, default=True
+        Train on rescaled targets and map predictions back, so that targets of
+        any scale train with the default step size. Under 'squared_error' each
+        output is standardized (weighted mean 0, variance 1, as
+        ``TransformedTargetRegressor(transformer=StandardScaler())`` would do);
+        under 'poisson' each output is divided by its weighted mean (a shift of
+        the log link, keeping targets non-negative). The scale is fixed by the
+        first ``fit`` or ``partial_fit`` call. ``loss_``, ``loss_curve_`` and
+        the output layer's weights are then on the rescaled targets. False
+        trains on ``y`` as given, scikit-learn's ``MLPRegressor`` path.
 
     Attributes
     ----------
     {shared_attributes}
+    y_offset_, y_scale_ : ndarray of shape (n_outputs,) or None
+        With ``normalize_y=True``, ``predict`` returns ``y_offset_ + y_scale_ *
+        out`` where ``out`` is the output layer's value (``exp`` of it under
+        'poisson', whose ``y_offset_`` is 0). None when ``normalize_y=False``.
 
     See Also
     --------
@@ -784,6 +813,7 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
     _parameter_constraints: dict = {
         **BaseMLPPrimer._parameter_constraints,
         "loss": [StrOptions({"squared_error", "poisson"})],
+        "normalize_y": ["boolean"],
     }
     _y_checks = {"y_numeric": True}
 
@@ -821,6 +851,7 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         dropout=0.0,
         input_noise=0.0,
         callbacks=None,
+        normalize_y=True,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -855,6 +886,7 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
             input_noise=input_noise,
             callbacks=callbacks,
         )
+        self.normalize_y = normalize_y
 
     def _encode_targets(self, y, dtype, first_pass, incremental, classes):
         if y.ndim == 2 and y.shape[1] == 1:
@@ -879,7 +911,25 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
     def _loss_name(self, n_outputs):
         return self.loss
 
+    def _scale_targets(self, Y, sample_weight, first_pass):
+        if first_pass:
+            # The scaling is fixed by the first fit (or first partial_fit
+            # chunk); warm starts and later chunks train on the same scale.
+            self.y_offset_ = self.y_scale_ = None
+            if self.normalize_y:
+                offset, scale = LOSSES[self.loss].target_scaling(Y, sample_weight)
+                self.y_offset_ = offset.astype(Y.dtype)
+                self.y_scale_ = scale.astype(Y.dtype)
+        if self.y_scale_ is None:
+            return Y
+        return (Y - self.y_offset_) / self.y_scale_
+
+    def _built_options(self):
+        return {**super()._built_options(), "normalize_y": self.y_scale_ is not None}
+
     def _score_from_scores(self, scores, Y, sample_weight):
+        # Targets and predictions on the network's scale: R^2 is the same as
+        # on the original scale (an affine map of both, per output).
         predictions = self._network.output_activation(scores)
         if not np.isfinite(predictions).all():
             return np.nan
@@ -946,6 +996,17 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         """
         scores = self._raw_scores(X)
         predictions = self._network.output_activation(scores)
+        if self.y_scale_ is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                predictions *= self.y_scale_
+                predictions += self.y_offset_
+            if not np.isfinite(predictions).all():
+                raise ValueError(
+                    "Some predictions are too large for the model's "
+                    f"{predictions.dtype} arithmetic once mapped back to the "
+                    "targets' scale. Scale the inputs as the training data were "
+                    "scaled (e.g. with StandardScaler)."
+                )
         return predictions.ravel() if predictions.shape[1] == 1 else predictions
 
     def __sklearn_tags__(self):

@@ -82,12 +82,18 @@ class Loss:
         ``baseline(y, sample_weight) -> bias``: the output bias of the best
         constant model, used to start the output layer there; None keeps the
         initializer's bias.
+    target_scaling : callable or None, default=None
+        ``target_scaling(y, sample_weight) -> (offset, scale)``, one value per
+        output, for regression losses: the network trains on ``(y - offset) /
+        scale`` and predicts ``offset + scale * output(z)``. None: the loss's
+        targets are not rescaled (class indicators).
     """
 
     name: str
     output: str
     value_and_delta: Callable
     baseline: Callable | None = None
+    target_scaling: Callable | None = None
 
 
 def _softmax_log_loss(z, y):
@@ -140,6 +146,53 @@ def _poisson_baseline(y, sample_weight):
     return np.log(np.maximum(mean, np.finfo(y.dtype).tiny))
 
 
+def _nonzero_scale(scale):
+    # A constant target has nothing to scale: divide by 1, as StandardScaler.
+    return np.where(scale > 10 * np.finfo(np.float64).eps, scale, 1.0)
+
+
+def _standardize(y, sample_weight):
+    # Squared error: zero mean and unit variance per output (weighted as the
+    # loss weights samples). The model then predicts offset + scale * z.
+    # Computed on y / max|y| so that targets near the float64 limit do not
+    # overflow in the squares.
+    y = y.astype(np.float64)
+    peak = _nonzero_scale(np.max(np.abs(y), axis=0))
+    u = y / peak
+    mean = np.average(u, axis=0, weights=sample_weight)
+    var = np.average((u - mean) ** 2, axis=0, weights=sample_weight)
+    return mean * peak, _nonzero_scale(np.sqrt(var) * peak)
+
+
+def _scale_by_mean(y, sample_weight):
+    # Poisson (log link): divide by the mean per output, a shift of log(mean)
+    # in the linear predictor; the model predicts mean * exp(z). Standardizing
+    # would produce negative targets, which the deviance does not allow.
+    mean = np.average(y.astype(np.float64), axis=0, weights=sample_weight)
+    return np.zeros_like(mean), _nonzero_scale(mean)
+
+
+def _class_frequencies(y, sample_weight):
+    # (Weighted) share of each class or label (y holds indicators, possibly
+    # bool), floored at float64's epsilon so that a class without weight
+    # starts at a finite score (log(eps) = -36), not at -inf.
+    share = np.average(y.astype(np.float64), axis=0, weights=sample_weight)
+    return np.maximum(share, np.finfo(np.float64).eps)
+
+
+def _softmax_baseline(y, sample_weight):
+    # The constant model softmax(b) = class frequencies p: b = log p, centered
+    # (softmax ignores a common shift).
+    log_p = np.log(_class_frequencies(y, sample_weight))
+    return log_p - log_p.mean()
+
+
+def _logistic_baseline(y, sample_weight):
+    # Per label, the constant model expit(b) = p: b = log(p / (1 - p)).
+    p = np.minimum(_class_frequencies(y, sample_weight), 1 - np.finfo(float).eps)
+    return np.log(p) - np.log1p(-p)
+
+
 def _multiclass_hinge(z, y):
     # Multiclass SVM: sum over j != y of max(0, z_j - z_y + 1).
     is_true = y.astype(bool)
@@ -161,11 +214,17 @@ def _binary_hinge(z, y):
 
 
 LOSSES = {
-    "softmax_log_loss": Loss("softmax_log_loss", "softmax", _softmax_log_loss),
-    "logistic_log_loss": Loss("logistic_log_loss", "logistic", _logistic_log_loss),
+    "softmax_log_loss": Loss(
+        "softmax_log_loss", "softmax", _softmax_log_loss, _softmax_baseline
+    ),
+    "logistic_log_loss": Loss(
+        "logistic_log_loss", "logistic", _logistic_log_loss, _logistic_baseline
+    ),
     "multiclass_hinge": Loss("multiclass_hinge", "identity", _multiclass_hinge),
     "binary_hinge": Loss("binary_hinge", "identity", _binary_hinge),
-    "squared_error": Loss("squared_error", "identity", _squared_error),
-    "poisson": Loss("poisson", "exp", _poisson, _poisson_baseline),
+    "squared_error": Loss(
+        "squared_error", "identity", _squared_error, target_scaling=_standardize
+    ),
+    "poisson": Loss("poisson", "exp", _poisson, _poisson_baseline, _scale_by_mean),
 }
 """Internal loss name -> :class:`Loss`."""

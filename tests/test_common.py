@@ -37,11 +37,30 @@ def _estimators():
     yield MLPClassifierPrimer(**{**small, "hidden_layer_sizes": ()}, loss="hinge")
     for init in ["glorot", "he", "lecun", "small"]:
         yield MLPRegressorPrimer(**small, weight_init=init, bias_init=0.01)
+    yield MLPRegressorPrimer(**small, normalize_y=False)
+    yield MLPRegressorPrimer(**small, loss="poisson", normalize_y=False)
+
+
+def _default_estimators():
+    # As users build them: one parameter set, every other at its default
+    # (hidden_layer_sizes=(100,), learning_rate_init=0.001, max_iter=200).
+    yield MLPClassifierPrimer()
+    yield MLPRegressorPrimer()
+    for activation in ACTIVATIONS:
+        if activation != "relu":
+            yield MLPClassifierPrimer(activation=activation)
+            yield MLPRegressorPrimer(activation=activation)
+    for solver in SOLVERS:
+        if solver != "adam":
+            yield MLPClassifierPrimer(solver=solver)
+            yield MLPRegressorPrimer(solver=solver)
+    yield MLPClassifierPrimer(loss="hinge")
+    yield MLPRegressorPrimer(loss="poisson")
 
 
 # Reaching max_iter on the checks' tiny data sets is expected, not an error.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(list(_estimators()))
+@parametrize_with_checks(list(_estimators()) + list(_default_estimators()))
 def test_sklearn_compatible_estimator(estimator, check):
     try:
         check(estimator)

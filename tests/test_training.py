@@ -7,6 +7,7 @@ The numbers shared with scikit-learn are compared side by side in
 test_training_sklearn_parity.py; this file checks the rules themselves.
 """
 
+import copy
 import io
 import pickle
 import warnings
@@ -15,10 +16,12 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
 import sklmlp._base
@@ -233,12 +236,18 @@ def test_regressor_validation_loss_is_half_the_mse(reg_data, held_out):
     X, y = reg_data
     est = MLPRegressorPrimer(**SMALL, early_stopping=True, max_iter=30)
     _quiet_fit(est, X, y)
-    X_val, y_val = held_out["X"], held_out["Y"].ravel()
+    # The network trains on standardized targets (held out as such): its
+    # validation loss is in their units, its score (R^2) the same in either.
+    X_val = held_out["X"]
+    y_val = held_out["Y"].ravel() * est.y_scale_[0] + est.y_offset_[0]
     residual = est.predict(X_val) - y_val
     # The restored weights are those of the best validation score (R^2).
     best = int(np.argmax(est.validation_scores_))
     assert est.validation_loss_curve_[best] == pytest.approx(
-        0.5 * np.mean(residual**2), rel=1e-10
+        0.5 * np.mean((residual / est.y_scale_[0]) ** 2), rel=1e-10
+    )
+    assert est.validation_scores_[best] == pytest.approx(
+        est.score(X_val, y_val), rel=1e-10
     )
 
 
@@ -552,46 +561,78 @@ def test_stochastic_weights_repeat_rows_in_distribution(solver):
     assert abs(mean["weighted"] - mean["repeated"]) < 0.5 * gap
 
 
+def _continue_both(X, y, params, class_weight, sample_weight=None):
+    """Fit with class_weight, and from that model's start with sample weights.
+
+    class_weight starts the output layer at the reweighted class frequencies;
+    sample_weight keeps scikit-learn's start. From one starting point the two
+    must train identically: a warm start from a copy of a one-iteration model.
+    """
+    start = _quiet_fit(
+        MLPClassifierPrimer(**{**params, "max_iter": 1}, class_weight=class_weight),
+        X,
+        y,
+        sample_weight=sample_weight,
+    )
+    as_class = copy.deepcopy(start).set_params(warm_start=True, **params)
+    as_sample = copy.deepcopy(start).set_params(
+        warm_start=True, class_weight=None, **params
+    )
+    weights = compute_sample_weight(class_weight, y)
+    if sample_weight is not None:
+        weights = weights * sample_weight
+    _quiet_fit(as_class, X, y, sample_weight=sample_weight)
+    _quiet_fit(as_sample, X, y, sample_weight=weights)
+    return as_class, as_sample
+
+
 def test_class_weight_equals_sample_weight(clf_data):
     X, y = clf_data
     params = dict(**SMALL, solver="lbfgs", max_iter=20)
     cw = {0: 0.5, 1: 2.0, 2: 1.0}
     sw = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
-    as_class = _quiet_fit(MLPClassifierPrimer(**params, class_weight=cw), X, y)
-    as_sample = _quiet_fit(
-        MLPClassifierPrimer(**params), X, y, sample_weight=compute_sample_weight(cw, y)
-    )
-    np.testing.assert_array_equal(_params(as_class), _params(as_sample))
-    # Combined with sample_weight: the product.
-    both = MLPClassifierPrimer(**params, class_weight=cw)
-    _quiet_fit(both, X, y, sample_weight=sw)
-    product = _quiet_fit(
-        MLPClassifierPrimer(**params),
-        X,
-        y,
-        sample_weight=sw * compute_sample_weight(cw, y),
-    )
-    np.testing.assert_array_equal(_params(both), _params(product))
-    # 'balanced' is n_samples / (n_classes * count).
-    balanced = MLPClassifierPrimer(**params, class_weight="balanced")
-    _quiet_fit(balanced, X, y)
-    reference = _quiet_fit(
-        MLPClassifierPrimer(**params),
-        X,
-        y,
-        sample_weight=compute_sample_weight("balanced", y),
-    )
-    np.testing.assert_array_equal(_params(balanced), _params(reference))
+    for class_weight, sample_weight in [(cw, None), (cw, sw), ("balanced", None)]:
+        # Combined with sample_weight: the product; 'balanced' is
+        # n_samples / (n_classes * count).
+        as_class, as_sample = _continue_both(X, y, params, class_weight, sample_weight)
+        np.testing.assert_array_equal(_params(as_class), _params(as_sample))
     # Class weights work with partial_fit (a dict) and with string labels.
     names = np.array(["x", "y", "z"])[y]
     sgd = dict(SMALL, solver="sgd")
     a = MLPClassifierPrimer(**sgd, class_weight={"x": 0.5, "y": 2.0, "z": 1.0})
-    b = MLPClassifierPrimer(**sgd)
     a.partial_fit(X, names, classes=["x", "y", "z"])
-    b.partial_fit(
-        X, names, sample_weight=compute_sample_weight(cw, y), classes=["x", "y", "z"]
-    )
+    b = copy.deepcopy(a).set_params(class_weight=None)
+    a.partial_fit(X, names)
+    b.partial_fit(X, names, sample_weight=compute_sample_weight(cw, y))
     np.testing.assert_array_equal(_params(a), _params(b))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_class_weight_starts_at_the_reweighted_class_frequencies(n_classes):
+    X, y = make_classification(
+        n_samples=200,
+        n_features=5,
+        n_informative=3,
+        n_classes=n_classes,
+        random_state=0,
+    )
+    cw = {0: 1000.0, 1: 1e-4, 2: 1e-4}
+    cw = {c: cw[c] for c in range(n_classes)}
+    # One epoch of a negligible step: the fitted biases are the starting ones.
+    frozen = dict(SMALL, solver="sgd", learning_rate_init=1e-12, max_iter=1)
+    est = _quiet_fit(MLPClassifierPrimer(**frozen, class_weight=cw), X, y)
+    weighted = np.bincount(y) * np.array(list(cw.values()))
+    p = weighted / weighted.sum()
+    if n_classes == 2:  # one logistic output: log-odds of class 1
+        expected = [np.log(p[1] / p[0])]
+    else:  # softmax: log-frequencies, centered
+        expected = np.log(p) - np.log(p).mean()
+    np.testing.assert_allclose(est.intercepts_[-1], expected, rtol=1e-8)
+    assert (est.predict(X) == 0).all()
+    # Without class_weight the biases are scikit-learn's Glorot draws.
+    plain = _quiet_fit(MLPClassifierPrimer(**frozen), X, y)
+    bound = np.sqrt(6 / (8 + est.n_outputs_))
+    assert np.abs(plain.intercepts_[-1]).max() < bound
 
 
 def test_balanced_class_weight_helps_the_minority_class():
@@ -727,6 +768,99 @@ def test_loss_curve_is_the_training_objective(clf_data):
     assert est.loss_curve_[1] == pytest.approx(expected, rel=1e-12)
 
 
+# -- target scaling (normalize_y) -------------------------------------------------
+
+
+def test_normalize_y_makes_predictions_equivariant_to_the_target_scale(reg_data):
+    # Standardized targets are the same whatever the units: a model of
+    # 1000 * y + 5000 predicts 1000 * (the model of y) + 5000.
+    X, y = reg_data
+    params = dict(SMALL, solver="lbfgs", max_iter=30)
+    small = _quiet_fit(MLPRegressorPrimer(**params), X, y)
+    large = _quiet_fit(MLPRegressorPrimer(**params), X, 1000 * y + 5000)
+    np.testing.assert_allclose(
+        large.predict(X), 1000 * small.predict(X) + 5000, rtol=1e-6
+    )
+    np.testing.assert_allclose(large.loss_curve_, small.loss_curve_, rtol=1e-6)
+    # Without it, the scale changes the fit (scikit-learn's path).
+    raw = dict(params, normalize_y=False)
+    small = _quiet_fit(MLPRegressorPrimer(**raw), X, y)
+    large = _quiet_fit(MLPRegressorPrimer(**raw), X, 1000 * y + 5000)
+    assert large.y_scale_ is None and large.y_offset_ is None
+    gap = np.abs(large.predict(X) - (1000 * small.predict(X) + 5000)).max()
+    assert gap > 1.0
+
+
+def test_normalize_y_is_a_standard_scaler_on_the_targets(reg_data):
+    X, y = reg_data
+    y = np.column_stack([300 * y + 20, -y])
+    params = dict(SMALL, solver="lbfgs", max_iter=30)
+    ours = _quiet_fit(MLPRegressorPrimer(**params), X, y)
+    reference = TransformedTargetRegressor(
+        MLPRegressorPrimer(**params, normalize_y=False), transformer=StandardScaler()
+    )
+    _quiet_fit(reference, X, y)
+    np.testing.assert_allclose(ours.y_offset_, y.mean(axis=0))
+    np.testing.assert_allclose(ours.y_scale_, y.std(axis=0))
+    np.testing.assert_allclose(ours.predict(X), reference.predict(X), rtol=1e-6)
+    # Weighted as the loss weights samples.
+    w = np.random.RandomState(0).uniform(0, 3, size=len(y))
+    weighted = _quiet_fit(MLPRegressorPrimer(**params), X, y, sample_weight=w)
+    mean = np.average(y, axis=0, weights=w)
+    np.testing.assert_allclose(weighted.y_offset_, mean)
+    np.testing.assert_allclose(
+        weighted.y_scale_, np.sqrt(np.average((y - mean) ** 2, axis=0, weights=w))
+    )
+
+
+def test_normalize_y_poisson_divides_by_the_mean(reg_data):
+    X, _ = reg_data
+    rng = np.random.RandomState(0)
+    y = rng.poisson(np.exp(0.5 * X[:, 0] + 1))
+    params = dict(SMALL, loss="poisson", solver="lbfgs", max_iter=30)
+    small = _quiet_fit(MLPRegressorPrimer(**params), X, y)
+    assert small.y_offset_ == 0 and small.y_scale_ == pytest.approx(y.mean())
+    # A log link: counts in thousands are the same model, a thousand times.
+    large = _quiet_fit(MLPRegressorPrimer(**params), X, 1000 * y)
+    np.testing.assert_allclose(large.predict(X), 1000 * small.predict(X), rtol=1e-6)
+    assert (large.predict(X) > 0).all()
+
+
+def test_normalize_y_scale_is_fixed_by_the_first_call(reg_data):
+    X, y = reg_data
+    est = MLPRegressorPrimer(**SMALL, solver="sgd")
+    est.partial_fit(X[:60], y[:60])
+    offset, scale = est.y_offset_.copy(), est.y_scale_.copy()
+    est.partial_fit(X[60:], 10 * y[60:])
+    assert est.y_offset_ == offset and est.y_scale_ == scale
+    # A warm-started fit continues on the same scale; switching the option
+    # is a change of model, refused as architecture changes are.
+    warm = _quiet_fit(MLPRegressorPrimer(**SMALL, max_iter=5, warm_start=True), X, y)
+    scale = warm.y_scale_.copy()
+    _quiet_fit(warm, X, 3 * y)
+    assert warm.y_scale_ == scale
+    with pytest.raises(ValueError, match="normalize_y=True; got normalize_y=False"):
+        warm.set_params(normalize_y=False).fit(X, y)
+
+
+def test_normalize_y_constant_and_single_row_targets():
+    X = np.random.RandomState(0).randn(20, 3)
+    est = _quiet_fit(MLPRegressorPrimer(**SMALL, solver="lbfgs"), X, np.full(20, 7.0))
+    assert est.y_scale_ == 1.0 and est.y_offset_ == 7.0
+    np.testing.assert_allclose(est.predict(X), 7.0, atol=0.01)
+    one = MLPRegressorPrimer(**SMALL).partial_fit(X[:1], [5.0])
+    assert one.y_scale_ == 1.0 and np.isfinite(one.predict(X)).all()
+
+
+def test_normalize_y_keeps_float32(reg_data):
+    X, y = reg_data
+    est = _quiet_fit(
+        MLPRegressorPrimer(**SMALL, max_iter=5), X.astype(np.float32), 1e4 * y
+    )
+    assert est.y_scale_.dtype == est.y_offset_.dtype == np.float32
+    assert est.predict(X.astype(np.float32)).dtype == np.float32
+
+
 # -- divergence --------------------------------------------------------------------
 
 
@@ -749,6 +883,8 @@ def test_divergence_leaves_a_fitted_estimator_unchanged(reg_data, warm_start):
     # initial weights were drawn into; the fitted one must survive regardless.
     X, y = reg_data
     params = dict(SMALL, solver="sgd", shuffle=False, batch_size=10, max_iter=3)
+    # normalize_y=False: targets of 1e200, as given, overflow the loss.
+    params["normalize_y"] = False
     est = _quiet_fit(MLPRegressorPrimer(**params, warm_start=warm_start), X, y)
     state = pickle.dumps(est)
     # The last batch overflows, after eleven updates of the weights and of the
