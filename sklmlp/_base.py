@@ -440,7 +440,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
 
     def _publish(self, params):
         """Expose the flat vector as per-layer attributes (views into it)."""
-        weights, biases, slopes = self._network.unpack(params)
+        weights, biases, slopes, _ = self._network.unpack(params)
         self.coefs_ = weights
         self.intercepts_ = biases
         self.prelu_slopes_ = slopes
@@ -786,8 +786,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         # as an error instead of warning and returning inf or NaN scores.
         with np.errstate(over="ignore", invalid="ignore"):
             X = X.astype(self._network.dtype, copy=False)
+            norms = [None] * len(slopes)
             out = self._network.forward(
-                self.coefs_, self.intercepts_, slopes, X, hidden=hidden
+                self.coefs_, self.intercepts_, slopes, norms, X, hidden=hidden
             )
         if not np.isfinite(out[0] if hidden else out).all():
             raise ValueError(

@@ -1,9 +1,12 @@
 """The vectorized core: a fully connected network on one flat parameter buffer.
 
-All weights, then all biases, then the PReLU slopes live in one contiguous
-vector; layers see reshaped views of it. L-BFGS and gradient checks take the
-vector as it is, optimizers update it in one vectorized step, and the L2 penalty
-is one dot product over the leading block of weights.
+All weights, then all biases, then the PReLU slopes, then the batch
+normalization scales and shifts live in one contiguous vector; layers see
+reshaped views of it. L-BFGS and gradient checks take the vector as it is,
+optimizers update it in one vectorized step, and the L2 penalty is one dot
+product over the leading block of weights. The running statistics of batch
+normalization are not learned by gradient: they live in a second, separate
+vector (:meth:`Network.init_stats`).
 
 A batch costs a matrix product, a bias add and an in-place activation per layer
 on the way forward, and two matrix products per layer on the way back. Nothing
@@ -16,7 +19,9 @@ This module imports NumPy and SciPy only, never scikit-learn.
 import numpy as np
 import scipy.sparse as sp
 
+from . import _batchnorm
 from ._activations import ACTIVATIONS, PRELU_INIT
+from ._batchnorm import BatchNormViews
 from ._initializers import init_layer
 from ._losses import LOSSES, OUTPUT_ACTIVATIONS
 
@@ -73,6 +78,13 @@ class Network:
         Negative-side slope of ``'leaky_relu'`` units.
     maxout_pieces : int, default=2
         Linear pieces per ``'maxout'`` unit.
+    batch_norm : sequence of bool, default=None
+        Per hidden layer, whether its pre-activations are batch-normalized
+        (:mod:`sklmlp._batchnorm`). A normalized layer has no bias (the
+        normalization's shift takes its place) and one scale and shift per
+        column of its weight matrix (per piece for maxout). None: no layer.
+    batch_norm_epsilon : float, default=1e-5
+        Added to the variance before its square root.
     dtype : numpy dtype, default=np.float64
         The dtype of parameters and every buffer.
 
@@ -82,6 +94,8 @@ class Network:
         Length of the flat parameter vector.
     n_weights : int
         Length of its leading block of connection weights (the part L2 decays).
+    n_stats : int
+        Length of the running-statistics vector (0 without batch normalization).
 
     Examples
     --------
@@ -101,12 +115,20 @@ class Network:
         *,
         leaky_relu_slope=0.01,
         maxout_pieces=2,
+        batch_norm=None,
+        batch_norm_epsilon=1e-5,
         dtype=np.float64,
     ):
         self.layer_units = [int(u) for u in layer_units]
         self.activations = [ACTIVATIONS[name] for name in activations]
         if len(self.activations) != len(self.layer_units) - 2:
             raise ValueError("Need one activation per hidden layer.")
+        n_hidden = len(self.activations)
+        self.batch_norm = [False] * n_hidden if batch_norm is None else batch_norm
+        self.batch_norm = [bool(flag) for flag in self.batch_norm]
+        if len(self.batch_norm) != n_hidden:
+            raise ValueError("Need one batch_norm flag per hidden layer.")
+        self.batch_norm_epsilon = float(batch_norm_epsilon)
         self.loss_kind = LOSSES[loss]
         self.output_activation = OUTPUT_ACTIVATIONS[self.loss_kind.output]
         self.options = {
@@ -130,15 +152,28 @@ class Network:
             )
             offset += size
         self.n_weights = offset
+        normalized = [*self.batch_norm, False]  # never the output layer
         self._bias_spans = []
-        for width in self.widths:
-            self._bias_spans.append((offset, offset + width))
-            offset += width
+        for width, norm in zip(self.widths, normalized):
+            # A normalized layer's bias would be cancelled by the mean.
+            self._bias_spans.append(None if norm else (offset, offset + width))
+            offset += 0 if norm else width
         self._slope_spans = []
         for i, act in enumerate(self.activations):
             size = act.n_params(units[i + 1], self.options)
             self._slope_spans.append((offset, offset + size) if size else None)
             offset += size
+        # Per normalized layer: its scales, then its shifts (one per column);
+        # and, in the statistics vector, its running means, then variances.
+        self._norm_spans = []
+        self.n_stats = 0
+        for width, norm in zip(self.widths, self.batch_norm):
+            if norm:
+                self._norm_spans.append((offset, self.n_stats, width))
+                offset += 2 * width
+                self.n_stats += 2 * width
+            else:
+                self._norm_spans.append(None)
         self.n_params = offset
         self._workspaces = {}
 
@@ -164,45 +199,102 @@ class Network:
 
     # -- parameter layout -------------------------------------------------------
 
-    def unpack(self, params):
+    def unpack(self, params, stats=None):
         """Return per-layer views of a flat parameter (or gradient) vector.
 
         Parameters
         ----------
         params : ndarray of shape (n_params,)
             The flat vector.
+        stats : ndarray of shape (n_stats,), default=None
+            The running statistics of batch normalization, for views of them.
 
         Returns
         -------
         weights : list of ndarray
             ``weights[i]`` has shape ``(layer_units[i], widths[i])``.
-        biases : list of ndarray
-            ``biases[i]`` has shape ``(widths[i],)``.
+        biases : list of ndarray or None
+            ``biases[i]`` has shape ``(widths[i],)``; None for a normalized
+            layer, which has no bias.
         slopes : list of ndarray or None
             One entry per hidden layer: the PReLU slopes, or None.
+        norms : list of BatchNormViews or None
+            One entry per hidden layer: its scale and shift (and, with
+            ``stats``, its running mean and variance), or None.
         """
         weights = [params[a:b].reshape(shape) for a, b, shape in self._weight_spans]
-        biases = [params[a:b] for a, b in self._bias_spans]
+        biases = [None if s is None else params[s[0] : s[1]] for s in self._bias_spans]
         slopes = [None if s is None else params[s[0] : s[1]] for s in self._slope_spans]
-        return weights, biases, slopes
+        norms = []
+        for span in self._norm_spans:
+            if span is None:
+                norms.append(None)
+                continue
+            a, b, w = span
+            mean = var = None
+            if stats is not None:
+                mean, var = stats[b : b + w], stats[b + w : b + 2 * w]
+            norms.append(
+                BatchNormViews(params[a : a + w], params[a + w : a + 2 * w], mean, var)
+            )
+        return weights, biases, slopes, norms
 
-    def pack(self, weights, biases, slopes):
+    def pack(self, weights, biases, slopes, norms=None):
         """Copy per-layer arrays into a new flat vector of this network's dtype.
 
         Parameters
         ----------
         weights, biases, slopes : lists of ndarray
             As returned by :meth:`unpack`.
+        norms : list of BatchNormViews or None, default=None
+            Scales and shifts of the normalized layers (their statistics are
+            not parameters: see :meth:`pack_stats`).
 
         Returns
         -------
         ndarray of shape (n_params,)
         """
         params = np.empty(self.n_params, dtype=self.dtype)
-        for view, value in zip(sum(self.unpack(params), []), weights + biases + slopes):
+        views = self.unpack(params)
+        for view, value in zip(sum(views[:3], []), weights + biases + slopes):
             if view is not None:
                 view[...] = value
+        for view, value in zip(views[3], norms or []):
+            if view is not None:
+                view.scale[...], view.shift[...] = value.scale, value.shift
         return params
+
+    def init_stats(self):
+        """Return a fresh running-statistics vector: means 0, variances 1.
+
+        Returns
+        -------
+        ndarray of shape (n_stats,)
+        """
+        stats = np.empty(self.n_stats, dtype=self.dtype)
+        for view in self.unpack(np.empty(self.n_params, self.dtype), stats)[3]:
+            if view is not None:
+                view.mean[...], view.var[...] = 0, 1
+        return stats
+
+    def pack_stats(self, norms):
+        """Copy the running statistics of ``norms`` into a new statistics vector.
+
+        Parameters
+        ----------
+        norms : list of BatchNormViews or None
+            As returned by :meth:`unpack` with ``stats``.
+
+        Returns
+        -------
+        ndarray of shape (n_stats,)
+        """
+        stats = self.init_stats()
+        views = self.unpack(np.empty(self.n_params, self.dtype), stats)[3]
+        for view, value in zip(views, norms):
+            if view is not None:
+                view.mean[...], view.var[...] = value.mean, value.var
+        return stats
 
     def init_params(
         self, rng, schemes, init_activations, bias_init, Y=None, sample_weight=None
@@ -231,27 +323,38 @@ class Network:
         ndarray of shape (n_params,)
         """
         params = np.empty(self.n_params, dtype=self.dtype)
-        weights, biases, slopes = self.unpack(params)
+        weights, biases, slopes, norms = self.unpack(params)
         for i, (scheme, activation) in enumerate(zip(schemes, init_activations)):
-            weights[i][...], biases[i][...] = init_layer(
+            # A normalized layer draws its bias too (and drops it), so that a
+            # net starts from the same weights with and without normalization.
+            weights[i][...], bias = init_layer(
                 rng, scheme, activation, self.layer_units[i], self.widths[i], bias_init
             )
+            if biases[i] is not None:
+                biases[i][...] = bias
         for s in slopes:
             if s is not None:
                 s[...] = PRELU_INIT
+        for norm in norms:
+            if norm is not None:  # the identity map at the start
+                norm.scale[...], norm.shift[...] = 1, 0
         if Y is not None and self.loss_kind.baseline is not None:
             biases[-1][...] = self.loss_kind.baseline(Y, sample_weight)
         return params
 
     # -- forward ----------------------------------------------------------------
 
-    def forward(self, weights, biases, slopes, X, *, hidden=False):
+    def forward(self, weights, biases, slopes, norms, X, *, hidden=False):
         """Raw output scores for ``X`` (prediction path, allocates fresh arrays).
+
+        Batch-normalized layers use their running statistics (inference mode):
+        each row's scores depend on that row alone.
 
         Parameters
         ----------
-        weights, biases, slopes : lists of ndarray
-            Per-layer parameters, as from :meth:`unpack`.
+        weights, biases, slopes, norms : lists
+            Per-layer parameters, as from :meth:`unpack` (``norms`` with the
+            running statistics, or a fresh layer's 0 and 1 where they are None).
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
             Input.
         hidden : bool, default=False
@@ -268,20 +371,25 @@ class Network:
         hidden_outputs = []
         for i, act in enumerate(self.activations):
             z = a @ weights[i]
-            z += biases[i]
+            if norms[i] is None:
+                z += biases[i]
+            else:
+                k, c = _batchnorm.inference_affine(norms[i], self.batch_norm_epsilon)
+                z *= k
+                z += c
             a, _ = act.forward(z, slopes[i], self.options)
             hidden_outputs.append(a)
         scores = a @ weights[-1]
         scores += biases[-1]
         return (scores, hidden_outputs) if hidden else scores
 
-    def predict(self, weights, biases, slopes, X):
+    def predict(self, weights, biases, slopes, norms, X):
         """Output-layer activations (probabilities, means or scores) for ``X``.
 
         Parameters
         ----------
-        weights, biases, slopes : lists of ndarray
-            Per-layer parameters.
+        weights, biases, slopes, norms : lists
+            Per-layer parameters, as from :meth:`unpack`.
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
             Input.
 
@@ -289,7 +397,7 @@ class Network:
         -------
         ndarray of shape (n_samples, n_outputs)
         """
-        return self.output_activation(self.forward(weights, biases, slopes, X))
+        return self.output_activation(self.forward(weights, biases, slopes, norms, X))
 
     def _workspace(self, n_samples):
         ws = self._workspaces.get(n_samples)
@@ -300,6 +408,11 @@ class Network:
                 "z": [np.empty((n_samples, w), self.dtype) for w in self.widths],
                 "d": [
                     np.empty((n_samples, u), self.dtype) for u in self.layer_units[1:-1]
+                ],
+                # z - mean of each normalized layer, kept for its backward pass.
+                "centered": [
+                    np.empty((n_samples, w), self.dtype) if norm else None
+                    for w, norm in zip(self.widths, self.batch_norm)
                 ],
                 "ones": np.ones(n_samples, self.dtype),
             }
@@ -314,17 +427,44 @@ class Network:
         """
         self._workspaces = {}
 
-    def _forward_train(self, weights, biases, slopes, X, rng, dropout, input_noise):
+    def _forward_train(
+        self,
+        views,
+        X,
+        rng,
+        dropout,
+        input_noise,
+        sample_weight=None,
+        momentum=None,
+    ):
+        weights, biases, slopes, norms = views
         ws = self._workspace(X.shape[0])
         if input_noise:
             # Gaussian input noise, a fresh draw for every batch.
             X = X.toarray() if sp.issparse(X) else X.copy()
             X += (input_noise * rng.standard_normal(X.shape)).astype(self.dtype)
-        inputs, outputs, caches, masks = [X], [], [], []
+        p = None
+        if sample_weight is not None and any(self.batch_norm):
+            # Batch statistics weighted as the loss weights the samples.
+            p = (sample_weight / sample_weight.sum()).astype(self.dtype, copy=False)
+        inputs, outputs, caches, masks, norm_caches = [X], [], [], [], []
         a = X
         for i, act in enumerate(self.activations):
             z = _dot_into(a, weights[i], ws["z"][i])
-            z += biases[i]
+            norm_cache = None
+            if norms[i] is None:
+                z += biases[i]
+            else:
+                z, norm_cache = _batchnorm.normalize_train(
+                    z,
+                    norms[i],
+                    self.batch_norm_epsilon,
+                    ws["centered"][i],
+                    ws["ones"],
+                    p,
+                    momentum,
+                )
+            norm_caches.append(norm_cache)
             a, cache = act.forward(z, slopes[i], self.options)
             outputs.append(a)
             caches.append(cache)
@@ -340,7 +480,28 @@ class Network:
             inputs.append(a)
         scores = _dot_into(a, weights[-1], ws["z"][-1])
         scores += biases[-1]
-        return scores, inputs, outputs, caches, masks
+        return scores, inputs, outputs, caches, masks, norm_caches
+
+    def update_stats(self, params, stats, X, sample_weight=None):
+        """Set the running statistics to those of the whole of ``X`` at ``params``.
+
+        What a full-batch solver ends with: the model then predicts ``X``
+        exactly as its last training pass saw it.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Flat parameters.
+        stats : ndarray of shape (n_stats,)
+            Running statistics, overwritten.
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            The training input.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Per-sample weights, as in training.
+        """
+        if self.n_stats:
+            views = self.unpack(params, stats)
+            self._forward_train(views, X, None, None, 0.0, sample_weight, 1.0)
 
     # -- loss and gradient ------------------------------------------------------
 
@@ -364,7 +525,10 @@ class Network:
         return 0.5 * alpha * float(w @ w) / sw_sum
 
     def loss(self, params, X, Y, sample_weight=None, alpha=0.0):
-        """Objective value at ``params`` (no gradient, no dropout or noise).
+        """Training objective at ``params`` (no gradient, no dropout or noise).
+
+        The function :meth:`loss_and_grad` differentiates: batch-normalized
+        layers use the statistics of ``X`` itself (training mode).
 
         Parameters
         ----------
@@ -377,13 +541,19 @@ class Network:
         sample_weight : ndarray of shape (n_samples,), default=None
             Per-sample weights; the loss is their weighted mean.
         alpha : float, default=0.0
-            L2 strength on connection weights (biases and slopes are not decayed).
+            L2 strength on connection weights (biases, slopes and the
+            normalization's scales and shifts are not decayed).
 
         Returns
         -------
         float
         """
-        scores = self.forward(*self.unpack(params), X)
+        if self.n_stats:
+            scores = self._forward_train(
+                self.unpack(params), X, None, None, 0.0, sample_weight
+            )[0].copy()
+        else:
+            scores = self.forward(*self.unpack(params), X)
         value, _, sw_sum = self._data_loss(scores, Y, sample_weight)
         return value + (self._penalty(params, alpha, sw_sum) if alpha else 0.0)
 
@@ -417,11 +587,14 @@ class Network:
         rng=None,
         dropout=None,
         input_noise=0.0,
+        stats=None,
+        momentum=None,
     ):
         """Objective and its gradient with respect to the flat parameters.
 
         The objective is ``sum_i w_i L(y_i, f(x_i)) / sum_i w_i
-        + 0.5 * alpha * ||W||^2 / sum_i w_i`` (``w_i = 1`` without weights).
+        + 0.5 * alpha * ||W||^2 / sum_i w_i`` (``w_i = 1`` without weights),
+        with batch-normalized layers in training mode (the batch's statistics).
 
         Parameters
         ----------
@@ -443,6 +616,11 @@ class Network:
             Drop probability per hidden layer.
         input_noise : float, default=0.0
             Standard deviation of Gaussian noise added to the inputs.
+        stats : ndarray of shape (n_stats,), default=None
+            Running statistics of batch normalization: updated with this
+            batch's when ``momentum`` is given, and used by a batch of one row.
+        momentum : float, default=None
+            Weight of this batch in the running statistics.
 
         Returns
         -------
@@ -465,7 +643,7 @@ class Network:
         """
         grad = np.empty_like(params) if out is None else out
         value = self._loss_and_grad(
-            self.unpack(params),
+            self.unpack(params, stats),
             params,
             self.unpack(grad),
             grad,
@@ -476,6 +654,7 @@ class Network:
             rng,
             dropout,
             input_noise,
+            momentum,
         )
         return value, grad
 
@@ -492,27 +671,29 @@ class Network:
         rng,
         dropout,
         input_noise,
+        momentum=None,
     ):
         """:meth:`loss_and_grad` on views that the caller unpacked once.
 
-        ``views`` and ``grad_views`` are ``self.unpack(params)`` and
-        ``self.unpack(grad)``: an epoch loop unpacks them once and reuses them for
-        every batch. Writes the gradient into ``grad`` and returns the loss.
+        ``views`` and ``grad_views`` are ``self.unpack(params, stats)`` and
+        ``self.unpack(grad)``: an epoch loop unpacks them once and reuses them
+        for every batch. Writes the gradient into ``grad`` and returns the loss.
         """
-        weights, biases, slopes = views
-        scores, inputs, outputs, caches, masks = self._forward_train(
-            weights, biases, slopes, X, rng, dropout, input_noise
+        scores, inputs, outputs, caches, masks, norm_caches = self._forward_train(
+            views, X, rng, dropout, input_noise, sample_weight, momentum
         )
         value, delta, sw_sum = self._data_loss(scores, Y, sample_weight)
 
-        g_weights, g_biases, g_slopes = grad_views
+        weights, _, slopes, _ = views
+        g_weights, g_biases, g_slopes, g_norms = grad_views
         ws = self._workspace(scores.shape[0])
         for i in range(len(weights) - 1, -1, -1):
             _dot_into(inputs[i].T, delta, g_weights[i])
-            # Bias gradient = column sums of delta, as ones @ delta: one BLAS
-            # matrix-vector product, several times faster than
-            # np.sum(axis=0) on the narrow blocks of a mini-batch.
-            np.matmul(ws["ones"], delta, out=g_biases[i])
+            if g_biases[i] is not None:
+                # Bias gradient = column sums of delta, as ones @ delta: one
+                # BLAS matrix-vector product, several times faster than
+                # np.sum(axis=0) on the narrow blocks of a mini-batch.
+                np.matmul(ws["ones"], delta, out=g_biases[i])
             if i == 0:
                 break
             d_out = np.matmul(delta, weights[i].T, out=ws["d"][i - 1])
@@ -526,6 +707,10 @@ class Network:
                 g_slopes[i - 1],
                 self.options,
             )
+            if norm_caches[i - 1] is not None:
+                delta = _batchnorm.backward(
+                    delta, norm_caches[i - 1], g_norms[i - 1], ws["ones"]
+                )
         if alpha:
             value += self._penalty(params, alpha, sw_sum)
             g_w = grad[: self.n_weights]

@@ -256,6 +256,8 @@ def run_epoch(
     alpha=0.0,
     dropout=None,
     input_noise=0.0,
+    stats=None,
+    momentum=None,
 ):
     """One pass over the data in mini-batches; return the mean batch objective.
 
@@ -285,6 +287,10 @@ def run_epoch(
         Drop probability per hidden layer.
     input_noise : float, default=0.0
         Standard deviation of Gaussian input noise.
+    stats : ndarray of shape (n_stats,), default=None
+        Running statistics of batch normalization, updated in place.
+    momentum : float, default=None
+        Weight of each batch in the running statistics.
 
     Returns
     -------
@@ -296,7 +302,7 @@ def run_epoch(
     grad = np.empty_like(params)
     # The optimizers update params and grad in place, so their per-layer views
     # stay valid for the whole epoch: unpack them once, not once per batch.
-    views, grad_views = network.unpack(params), network.unpack(grad)
+    views, grad_views = network.unpack(params, stats), network.unpack(grad)
     dense = not sp.issparse(X)
     total = 0.0
     # A diverging run overflows on its way to inf; the caller checks the
@@ -325,6 +331,7 @@ def run_epoch(
                 rng,
                 dropout,
                 input_noise,
+                momentum,
             )
             if not math.isfinite(value):
                 return value

@@ -176,7 +176,8 @@ def test_flat_layout_views_and_pack_round_trip():
     rng = np.random.RandomState(5)
     net = Network([3, 4, 2], ["prelu"], "softmax_log_loss")
     params = rng.randn(net.n_params)
-    weights, biases, slopes = net.unpack(params)
+    weights, biases, slopes, norms = net.unpack(params)
+    assert norms == [None]
     assert [w.shape for w in weights] == [(3, 4), (4, 2)]
     assert [b.shape for b in biases] == [(4,), (2,)]
     assert slopes[0].shape == (4,)

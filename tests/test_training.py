@@ -937,8 +937,8 @@ def test_inverted_dropout_preserves_the_expected_activation():
     net = Network([3, 50, 2], ["relu"], "squared_error")
     params = net.init_params(rng, ["he", "he"], ["relu", "relu"], "auto")
     x = np.repeat(rng.randn(1, 3), 20000, axis=0)
-    _, inputs, outputs, _, masks = net._forward_train(
-        *net.unpack(params), x, rng, [0.3], 0.0
+    _, inputs, outputs, _, masks, _ = net._forward_train(
+        net.unpack(params), x, rng, [0.3], 0.0
     )
     activation, dropped = outputs[0][0], inputs[1]
     assert np.mean(masks[0] == 0) == pytest.approx(0.3, abs=0.01)
@@ -974,10 +974,10 @@ def test_partial_fit_draws_fresh_dropout_and_noise_on_every_call(
     first_draws = []
     forward = Network._forward_train
 
-    def spy(self, weights, biases, slopes, X, rng, dropout, input_noise):
+    def spy(self, views, X, rng, *args):
         _, key, pos, *_ = rng.get_state()
         first_draws.append(hash((key.tobytes(), pos)))  # where the stream is
-        return forward(self, weights, biases, slopes, X, rng, dropout, input_noise)
+        return forward(self, views, X, rng, *args)
 
     monkeypatch.setattr(Network, "_forward_train", spy)
     params = dict(**SMALL, solver="sgd", shuffle=False, batch_size=len(y))
