@@ -102,11 +102,9 @@ def make_estimator(library, task, hidden, batch_size, solver, max_iter):
     if library == "sklearn":
         return (MLPClassifier if classification else MLPRegressor)(**params)
     if classification:
-        return MLPClassifierPrimer(weight_init="glorot", bias_init="auto", **params)
+        return MLPClassifierPrimer(**params)
     # scikit-learn trains on the targets as given.
-    return MLPRegressorPrimer(
-        weight_init="glorot", bias_init="auto", normalize_y=False, **params
-    )
+    return MLPRegressorPrimer(normalize_y=False, **params)
 
 
 def n_params(hidden, n_features, n_outputs):

@@ -165,11 +165,15 @@ def backward(dy, cache, grad_views, ones):
     if batch_statistics:
         # dy - p dbeta - p xhat dgamma, with xhat dgamma = t * s * inv_std^2.
         coef = s * inv_std * inv_std
+        # The centered block is not needed after this: it takes the
+        # correction, with no temporary the size of the batch.
         if p is None:
-            coef /= dtype(n)
-            dy -= np.multiply(t, coef)
-            dy -= d_shift / dtype(n)
+            correction = np.multiply(t, coef / dtype(n), out=t)
+            correction += d_shift / dtype(n)
         else:
-            dy -= p[:, None] * (t * coef + d_shift)
+            correction = np.multiply(t, coef, out=t)
+            correction += d_shift
+            correction *= p[:, None]
+        dy -= correction
     dy *= k
     return dy

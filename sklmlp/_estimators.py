@@ -127,11 +127,12 @@ _SHARED_PARAMETERS_DOC = """
         ``U(-b, b)``, ``b = sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)`` ahead
         of logistic units); 'he' draws ``N(0, 2 / fan_in)``; 'lecun'
         ``N(0, 1 / fan_in)``; 'small' ``0.01 * N(0, 1)``; 'zeros' sets every
-        weight to zero (symmetry is never broken: for study only). 'auto' picks
-        per layer from the activation that follows it: 'glorot' for 'identity',
-        'logistic' and 'tanh' (so those models start exactly where
-        scikit-learn's do), 'he' for 'relu', 'leaky_relu', 'prelu' and 'maxout'.
-        The output layer follows the last hidden layer.
+        weight to zero (symmetry is never broken: for study only). 'auto' is
+        'glorot' for every activation, so default models start exactly where
+        scikit-learn's do: with the default training, 'he' (the notes'
+        recommendation for ReLU units) trained worse on shallow and deep nets
+        alike (see the user guide). The output layer follows the last hidden
+        layer.
 
     bias_init : float or 'auto', default='auto'
         A constant for every bias (the notes mention 0.01 for ReLU nets), or

@@ -54,16 +54,16 @@ def test_auto_choices():
         "identity": "glorot",
         "logistic": "glorot",
         "tanh": "glorot",
-        "relu": "he",
-        "leaky_relu": "he",
-        "prelu": "he",
-        "maxout": "he",
+        "relu": "glorot",
+        "leaky_relu": "glorot",
+        "prelu": "glorot",
+        "maxout": "glorot",
     }
     assert resolve_init("lecun", "relu") == "lecun"
     assert set(INITIALIZERS) == {"glorot", "he", "lecun", "small", "zeros"}
 
 
-@pytest.mark.parametrize("activation", ["tanh", "logistic", "identity"])
+@pytest.mark.parametrize("activation", ["tanh", "logistic", "identity", "relu"])
 def test_default_init_is_scikit_learns(activation):
     """Same random_state, same starting weights as MLPClassifier, bit for bit."""
     from sklearn.neural_network import MLPClassifier
@@ -82,9 +82,11 @@ def test_default_init_is_scikit_learns(activation):
     assert ours.weight_init_ == ["glorot"] * 3
 
 
-def test_he_is_the_default_for_relu_and_gives_unit_gain():
+def test_he_gives_relu_layers_unit_gain():
     """He init keeps the second moment of ReLU layers roughly constant."""
-    clf = MLPClassifierPrimer(hidden_layer_sizes=(256,) * 6, max_iter=1, random_state=0)
+    clf = MLPClassifierPrimer(
+        hidden_layer_sizes=(256,) * 6, weight_init="he", max_iter=1, random_state=0
+    )
     rng = np.random.RandomState(1)
     X, y = rng.randn(500, 256), rng.randint(2, size=500)
     clf.set_params(learning_rate_init=1e-300)
