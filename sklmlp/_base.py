@@ -244,6 +244,10 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         """Whether the output bias starts at the loss's best constant model."""
         return True
 
+    def _auto_output_init(self):
+        """The output layer's scheme under ``weight_init='auto'`` (None: as hidden)."""
+        return None
+
     def _built_options(self):
         """Parameters a warm start must not change, beyond layers and activations."""
         return {"loss": self._loss_param(self._network.loss_kind.name)}
@@ -380,6 +384,8 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             last = "identity"
         init_acts = [*activations, last]
         self.weight_init_ = [resolve_init(self.weight_init, act) for act in init_acts]
+        if self.weight_init == "auto" and self._auto_output_init() is not None:
+            self.weight_init_[-1] = self._auto_output_init()
         params = network.init_params(
             self._random_state,
             self.weight_init_,

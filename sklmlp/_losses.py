@@ -84,9 +84,10 @@ class Loss:
         initializer's bias.
     target_scaling : callable or None, default=None
         ``target_scaling(y, sample_weight) -> (offset, scale)``, one value per
-        output, for regression losses: the network trains on ``(y - offset) /
-        scale`` and predicts ``offset + scale * output(z)``. None: the loss's
-        targets are not rescaled (class indicators).
+        output: the network trains on ``(y - offset) / scale`` and predicts
+        ``offset + scale * output(z)``. None: the loss's targets are not
+        rescaled (class indicators; Poisson counts, whose scale the log link
+        turns into a shift of the output bias).
     """
 
     name: str
@@ -164,14 +165,6 @@ def _standardize(y, sample_weight):
     return mean * peak, _nonzero_scale(np.sqrt(var) * peak)
 
 
-def _scale_by_mean(y, sample_weight):
-    # Poisson (log link): divide by the mean per output, a shift of log(mean)
-    # in the linear predictor; the model predicts mean * exp(z). Standardizing
-    # would produce negative targets, which the deviance does not allow.
-    mean = np.average(y.astype(np.float64), axis=0, weights=sample_weight)
-    return np.zeros_like(mean), _nonzero_scale(mean)
-
-
 def _class_frequencies(y, sample_weight):
     # (Weighted) share of each class or label (y holds indicators, possibly
     # bool), floored at float64's epsilon so that a class without weight
@@ -225,6 +218,9 @@ LOSSES = {
     "squared_error": Loss(
         "squared_error", "identity", _squared_error, target_scaling=_standardize
     ),
-    "poisson": Loss("poisson", "exp", _poisson, _poisson_baseline, _scale_by_mean),
+    # Poisson needs no rescaling: under the log link the targets' scale is a
+    # shift of the output bias, which the baseline starts at; and the deviance
+    # of counts is about 1 per sample whatever their mean.
+    "poisson": Loss("poisson", "exp", _poisson, _poisson_baseline),
 }
 """Internal loss name -> :class:`Loss`."""

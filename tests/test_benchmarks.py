@@ -71,3 +71,19 @@ def test_bench_batch_size_reports_every_batch_size(scripts, capsys):
     assert [int(r[0]) for r in rows] == [50, 300], out
     # Seconds per epoch of both libraries and their ratio, all measured.
     assert all(float(value) > 0 for row in rows for value in row[1:]), out
+
+
+def test_bench_defaults_reports_both_libraries(capsys):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_defaults
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    rows = bench_defaults.main(["--quick"])
+    out = capsys.readouterr().out
+    assert [row["name"] for row in rows] == ["iris", "wine", "diabetes"]
+    for row in rows:
+        assert re.search(rf"^{row['name']}\s+\S+\s+-?[\d.]+\s+-?[\d.]+", out, re.M)
+    # The classifier defaults follow scikit-learn's path: the same scores.
+    assert rows[0]["ours"] == rows[0]["theirs"] and rows[1]["ours"] == rows[1]["theirs"]
+    assert "worst difference" in out

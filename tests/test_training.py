@@ -813,17 +813,38 @@ def test_normalize_y_is_a_standard_scaler_on_the_targets(reg_data):
     )
 
 
-def test_normalize_y_poisson_divides_by_the_mean(reg_data):
+def test_normalize_y_poisson_starts_at_the_intercept_only_model(reg_data):
     X, _ = reg_data
-    rng = np.random.RandomState(0)
-    y = rng.poisson(np.exp(0.5 * X[:, 0] + 1))
-    params = dict(SMALL, loss="poisson", solver="lbfgs", max_iter=30)
-    small = _quiet_fit(MLPRegressorPrimer(**params), X, y)
-    assert small.y_offset_ == 0 and small.y_scale_ == pytest.approx(y.mean())
-    # A log link: counts in thousands are the same model, a thousand times.
-    large = _quiet_fit(MLPRegressorPrimer(**params), X, 1000 * y)
-    np.testing.assert_allclose(large.predict(X), 1000 * small.predict(X), rtol=1e-6)
-    assert (large.predict(X) > 0).all()
+    y = np.random.RandomState(0).poisson(np.exp(0.5 * X[:, 0] + 4))
+    # One epoch of a negligible step: the fitted model is the starting one.
+    frozen = dict(SMALL, loss="poisson", learning_rate_init=1e-12, max_iter=1)
+    est = _quiet_fit(MLPRegressorPrimer(**frozen), X, y)
+    # The counts as given (the log link turns their scale into the bias),
+    # the output bias at the log of their mean, zero output weights: every
+    # prediction is the mean count.
+    assert est.y_offset_ is None and est.y_scale_ is None
+    assert est.weight_init_ == ["glorot", "zeros"]
+    np.testing.assert_allclose(est.intercepts_[-1], np.log(y.mean()), rtol=1e-9)
+    np.testing.assert_allclose(est.predict(X), y.mean(), rtol=1e-9)
+    # normalize_y=False: scikit-learn's random start, far from the counts.
+    raw = _quiet_fit(MLPRegressorPrimer(**frozen, normalize_y=False), X, y)
+    assert raw.weight_init_ == ["glorot", "glorot"]
+    assert np.abs(raw.intercepts_[-1]).max() < 1.0
+
+
+def test_normalize_y_adam_starts_at_the_mean_target(reg_data):
+    X, y = reg_data
+    frozen = dict(SMALL, learning_rate_init=1e-12, max_iter=1)
+    est = _quiet_fit(MLPRegressorPrimer(**frozen), X, 50 * y + 3)
+    assert est.weight_init_ == ["glorot", "zeros"]
+    np.testing.assert_allclose(est.predict(X), np.mean(50 * y + 3), rtol=1e-9)
+    # SGD keeps a random output layer (its steps scale with the gradient,
+    # and zero output weights would hold back the hidden layers).
+    sgd = _quiet_fit(MLPRegressorPrimer(**frozen, solver="sgd"), X, 50 * y + 3)
+    assert sgd.weight_init_ == ["glorot", "glorot"]
+    # An explicit scheme is taken as given.
+    he = _quiet_fit(MLPRegressorPrimer(**frozen, weight_init="he"), X, y)
+    assert he.weight_init_ == ["he", "he"]
 
 
 def test_normalize_y_scale_is_fixed_by_the_first_call(reg_data):
