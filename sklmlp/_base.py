@@ -245,7 +245,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         return True
 
     def _auto_output_init(self):
-        """The output layer's scheme under ``weight_init='auto'`` (None: as hidden)."""
+        """Return the output layer's scheme under 'auto' (None: as the hidden ones)."""
         return None
 
     def _built_options(self):
