@@ -15,10 +15,10 @@ its input: a ``DoubleTensorType`` input computes in float64, a
 ``FloatTensorType`` (or integer) input in float32.
 
 - Each layer is ``MatMul`` + ``Add`` on its weights and biases, then its
-  activation: ``Sigmoid``, ``Tanh``, ``Relu``, ``LeakyRelu`` (``Max(z, slope *
-  z)`` in float64 when the slope is not a float32 number: the operator's slope
-  attribute is float32), ``PRelu`` with the learned slopes, and maxout as
-  ``Reshape`` to ``(n, units, pieces)`` + ``ReduceMax``.
+  activation: ``Sigmoid``, ``Tanh``, ``Relu``, ``LeakyRelu`` and ``PRelu``
+  with the learned slopes (in float64, which onnxruntime runs neither of in,
+  their formulas ``Max(z, slope * z)`` and ``Relu(z) + slopes * Min(z, 0)``),
+  and maxout as ``Reshape`` to ``(n, units, pieces)`` + ``ReduceMax``.
 - Classifiers output the labels (``ArgMax`` + ``Gather`` on the classes;
   ``score > 0`` per label for multilabel targets) and, under
   ``loss='log_loss'``, the probabilities: ``exp`` of the log-softmax of the
@@ -206,11 +206,11 @@ def _relu(g, z, layer, options):
 
 
 def _leaky_relu(g, z, layer, options):
-    # The estimator computes max(z, slope * z) with the slope in the compute
-    # dtype. LeakyRelu's alpha is a float32 attribute: exact in float32, and in
-    # float64 only for slopes that float32 holds exactly (0.25, not 0.01).
+    # The estimator computes max(z, slope * z), the slope in the compute dtype.
+    # LeakyRelu's alpha attribute is a float32, and onnxruntime runs LeakyRelu
+    # in float32 only: float64 takes the estimator's formula.
     slope = float(options["leaky_relu_slope"])
-    if g.dtype == np.float32 or float(np.float32(slope)) == slope:
+    if g.dtype == np.float32:
         return g.node("LeakyRelu", [z], alpha=slope)
     return g.node("Max", [z, g.node("Mul", [z, g.const(slope)])])
 
