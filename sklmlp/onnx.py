@@ -437,7 +437,7 @@ def _convert_regressor(scope, operator, container):
     if model._network.loss_kind.output == "exp":
         # _clipped_exp: scores above log(max) - 4 would overflow.
         out = g.node("Exp", [g.node("Min", [out, g.const(_log_max(g.dtype))])])
-    if model.y_scale_ is not None:
+    if getattr(model, "y_scale_", None) is not None:
         # predict: predictions *= y_scale_, then += y_offset_ (0 under poisson).
         out = g.node("Mul", [out, g.const(model.y_scale_)])
         if np.any(model.y_offset_ != 0):

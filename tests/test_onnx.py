@@ -2,12 +2,18 @@
 
 Every configuration is fitted in float32 and float64, alone and inside
 ``Pipeline(StandardScaler(), ...)``, exported with ``skl2onnx.to_onnx`` and run
-by onnxruntime on 1,200 rows, half of them scaled up 10 to 10,000 times
-(saturated units, large scores, clipped probabilities and exponentials). The
-labels must equal ``predict`` and the numbers ``predict_proba`` /
-``decision_function`` / ``predict`` to rounding: ``|onnx - estimator| <= rtol *
-(|estimator| + largest |estimator| of the row)``, rtol 1e-5 in float32 and 1e-10
-in float64 (a sum of large terms carries their rounding, whatever its own size).
+by onnxruntime on 1,200 rows: 600 at the training data's scale, then 600 scaled
+up 10 to 10,000 times (saturated units, large scores, clipped probabilities and
+exponentials). The labels must equal ``predict``, and the numbers
+``predict_proba`` / ``decision_function`` / ``predict`` must agree to rounding,
+rtol 1e-5 in float32 and 1e-10 in float64:
+
+- on every row, to rtol of the scale of the row's scores (``_score_scale``): a
+  score summed from terms of 10,000 is known to 1e-3 in float32 however small it
+  is, in either implementation, and a probability or an exponential moves with
+  it (by ``p * dz``);
+- probabilities on the rows at the training scale, where that rounding is far
+  below rtol, also to ``rtol * (p + largest p of the row)``.
 """
 
 import subprocess
@@ -47,6 +53,7 @@ X_EVAL = np.vstack(
     [RNG.randn(600, N_FEATURES)]
     + [scale * RNG.randn(150, N_FEATURES) for scale in (10, 100, 1e3, 1e4)]
 )
+N_TYPICAL = 600
 FIT = dict(max_iter=20, learning_rate_init=0.01, random_state=0)
 
 
@@ -132,6 +139,12 @@ def _assert_proba_close(actual, expected, model, X, dtype):
     # Softmax and logistic: scores off by dz move p by p * (dz - E_p[dz]), at
     # most 2 p max|dz|; exp and log-softmax add their own roundoff, rtol * p.
     tolerance = RTOL[dtype] * expected * (1 + 2 * _score_scale(model, X))
+    if len(X) == len(X_EVAL):
+        # At the training scale the scores' rounding is far below rtol, and the
+        # probabilities must agree to rtol of the row's largest one.
+        typical = expected[:N_TYPICAL]
+        plain = RTOL[dtype] * (typical + typical.max(axis=1, keepdims=True))
+        np.minimum(tolerance[:N_TYPICAL], plain, out=tolerance[:N_TYPICAL])
     _assert_within(actual, expected, tolerance, dtype)
 
 
@@ -161,7 +174,14 @@ def _assert_classifier_matches(model, X, dtype):
     labels, second = _run(model, X, options={MLPClassifierPrimer: {"zipmap": False}})
     np.testing.assert_array_equal(labels, model.predict(X))
     if hasattr(model, "predict_proba"):
-        _assert_proba_close(second, model.predict_proba(X), model, X, dtype)
+        expected = model.predict_proba(X)
+        _assert_proba_close(second, expected, model, X, dtype)
+        # predict_proba's clipping, 1 ulp below 1 (which the tolerance would
+        # not see), and at the smallest normal number.
+        low, high = np.finfo(dtype).tiny, np.nextafter(dtype(1), dtype(0))
+        assert low <= second.min() and second.max() <= high
+        if expected.max() == high:  # saturated rows
+            assert second.max() == high
         return
     margins = model.decision_function(X)
     if margins.ndim == 1:  # binary: the two columns are (-d, d)
@@ -211,6 +231,23 @@ def test_classifier_targets_and_losses(target, loss, dtype, pipeline):
     estimator = MLPClassifierPrimer((8,), activation="tanh", loss=loss, **FIT)
     model = _fit(estimator, X_TRAIN, y, dtype, pipeline)
     _assert_classifier_matches(model, X_EVAL.astype(dtype), dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+@pytest.mark.parametrize("loss", ["log_loss", "hinge"])
+@pytest.mark.parametrize("target", ["binary-str", "multiclass-int", "multilabel"])
+def test_scores_swept_through_the_tails(target, loss, dtype):
+    # A net without hidden layer on rows along the weights of its last output:
+    # that score sweeps -800 .. 800 in steps of 0.5, through the logistic's and
+    # the softmax's tails (where an onnxruntime Sigmoid would be off by 100%
+    # in float32 and 0.1% in float64) and predict_proba's clipping, while each
+    # row's rounding scale stays that of its own score.
+    y = _targets(X_TRAIN)[target]
+    estimator = MLPClassifierPrimer((), loss=loss, **FIT)
+    model = _fit(estimator, X_TRAIN, y, dtype, False)
+    w = model.coefs_[0][:, -1].astype(np.float64)
+    X = (np.linspace(-800, 800, 3201)[:, None] * w / (w @ w)).astype(dtype)
+    _assert_classifier_matches(model, X, dtype)
 
 
 @pytest.mark.parametrize("pipeline", [False, True], ids=["alone", "pipeline"])
