@@ -81,7 +81,18 @@ def test_bench_onnx_reports_every_case(capsys):
     finally:
         sys.path.remove(str(BENCHMARKS))
     bench_onnx.main(
-        ["--n-samples", "300", "--n-predict", "50", "--epochs", "1", "--budget", "0.01"]
+        [
+            "--n-samples",
+            "300",
+            "--n-predict",
+            "50",
+            "--epochs",
+            "1",
+            "--budget",
+            "0.01",
+            "--rounds",
+            "2",
+        ]
     )
     out = capsys.readouterr().out
     times = re.findall(
