@@ -10,7 +10,7 @@ ONNX runtime) serves the model without Python, NumPy or scikit-learn.
 ``pip install "sklmlp[onnx]"``.
 
 The graph computes what ``predict``, ``predict_proba``, ``decision_function``
-compute, with the same formulas (see :mod:`sklmlp._losses`), in the dtype of
+compute, with the same formulas (those of ``sklmlp._losses``), in the dtype of
 its input: a ``DoubleTensorType`` input computes in float64, a
 ``FloatTensorType`` (or integer) input in float32.
 
@@ -55,7 +55,7 @@ Examples
 >>> labels, proba = session.run(None, {"X": X})
 >>> bool((labels == clf.predict(X)).all())
 True
->>> bool(np.allclose(proba, clf.predict_proba(X), rtol=1e-5, atol=1e-6))
+>>> bool(np.allclose(proba, clf.predict_proba(X), rtol=1e-5, atol=1e-5))
 True
 """
 
