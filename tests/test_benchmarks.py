@@ -87,3 +87,45 @@ def test_bench_defaults_reports_both_libraries(capsys):
     # The classifier defaults follow scikit-learn's path: the same scores.
     assert rows[0]["ours"] == rows[0]["theirs"] and rows[1]["ours"] == rows[1]["theirs"]
     assert "worst difference" in out
+
+
+def test_bench_onnx_reports_every_case(capsys):
+    pytest.importorskip("onnxruntime")
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_onnx
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    bench_onnx.main(
+        [
+            "--n-samples",
+            "300",
+            "--n-predict",
+            "50",
+            "--epochs",
+            "1",
+            "--budget",
+            "0.01",
+            "--rounds",
+            "2",
+        ]
+    )
+    out = capsys.readouterr().out
+    times = re.findall(
+        r"^(small|large)\s+(float32|float64)\s+(1|50)((?:\s+[\d.]+(?:us|ms)){3})"
+        r"\s+([\d.]+)$",
+        out,
+        re.M,
+    )
+    # Both nets, both dtypes, one row and a batch: three timings and a ratio.
+    assert len(times) == 8, out
+    assert all(float(t[-1]) > 0 for t in times), out
+    agreement = re.findall(
+        r"^(small|large)\s+(float32|float64)\s+([\d.]+)%\s*(\S+)\s+(\S+)$", out, re.M
+    )
+    assert len(agreement) == 4, out
+    for _, dtype, agree, max_diff, out_dtype in agreement:
+        # onnxruntime computes in the model's dtype and agrees to its rounding.
+        assert out_dtype == dtype
+        assert float(agree) == 100.0
+        assert float(max_diff) < (1e-5 if dtype == "float32" else 1e-12)

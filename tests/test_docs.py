@@ -38,10 +38,16 @@ REQUIRED_CHECKS = {
 }
 
 PUBLIC_MODULES = [sklmlp, sklmlp.exceptions]
+try:  # the optional 'onnx' extra (in 'dev': installed wherever the suite runs)
+    import sklmlp.onnx
+except ImportError:  # pragma: no cover
+    pass
+else:
+    PUBLIC_MODULES.append(sklmlp.onnx)
 
 
 def _public_objects():
-    """Import paths of every public class and of the methods sklmlp defines.
+    """Import paths of every public class and function, and of sklmlp's methods.
 
     Methods inherited unchanged from scikit-learn (``get_params``,
     ``set_fit_request`` ...) or from ``Exception`` are documented upstream.
@@ -50,9 +56,11 @@ def _public_objects():
     for module in PUBLIC_MODULES:
         for name in module.__all__:
             obj = getattr(module, name)
-            if not inspect.isclass(obj):
-                continue  # __version__
             path = f"{module.__name__}.{name}"
+            if inspect.isfunction(obj):
+                paths.append(path)
+            if not inspect.isclass(obj):
+                continue  # __version__, constants
             paths.append(path)
             for attr, member in inspect.getmembers(obj):
                 if attr.startswith("_") or not callable(member):
@@ -79,6 +87,7 @@ def test_public_objects_are_found():
         "sklmlp.MLPRegressorPrimer",
         "sklmlp.MLPRegressorPrimer.predict",
         "sklmlp.exceptions.InconsistentVersionWarning",
+        "sklmlp.onnx.register_converters",
     }
     assert expected <= set(PUBLIC_OBJECTS)
     assert "sklmlp.MLPClassifierPrimer.get_params" not in PUBLIC_OBJECTS
