@@ -633,9 +633,14 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         return self._label_binarizer.inverse_transform(scores, threshold=0.0)
 
     def _has_proba(self):
-        if self.loss != "log_loss":
+        # A fitted model answers for the loss it was trained with, whatever
+        # set_params did since: margins are not probabilities.
+        loss = self.loss
+        if "_network" in self.__dict__:
+            loss = self._loss_param(self._network.loss_kind.name)
+        if loss != "log_loss":
             raise AttributeError(
-                f"predict_proba is not available with loss={self.loss!r}; use "
+                f"predict_proba is not available with loss={loss!r}; use "
                 "decision_function, or loss='log_loss' for probabilities."
             )
         return True

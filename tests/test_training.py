@@ -1137,3 +1137,15 @@ def test_lbfgs_ignores_early_stopping_and_keeps_no_validation_records():
     assert stopped.validation_loss_curve_ is None
     assert stopped.best_loss_ == stopped.loss_ == plain.loss_
     np.testing.assert_array_equal(stopped.coefs_[0], plain.coefs_[0])
+
+
+def test_predict_proba_follows_the_fitted_loss(clf_data):
+    X, y = clf_data
+    hinge = _quiet_fit(MLPClassifierPrimer(**SMALL, loss="hinge", max_iter=5), X, y)
+    hinge.set_params(loss="log_loss")  # a parameter, not the fitted model
+    assert not hasattr(hinge, "predict_proba")
+    with pytest.raises(AttributeError):
+        hinge.predict_proba(X)
+    proba = _quiet_fit(MLPClassifierPrimer(**SMALL, max_iter=5), X, y)
+    proba.set_params(loss="hinge")
+    assert hasattr(proba, "predict_proba")
