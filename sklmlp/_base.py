@@ -37,10 +37,20 @@ from ._training import (
     check_callbacks,
     fit_lbfgs,
     fit_stochastic,
+    restore_callback_states,
+    save_callback_states,
     start_records,
 )
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning
+
+
+def _copy_records(value):
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return {key: _copy_records(item) for key, item in value.items()}
+    return value
 
 
 class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
@@ -159,18 +169,22 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         return sample_weight
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
-        # Fitted lists (loss_curve_, validation_scores_, ...) are appended to in
-        # place by a warm-started fit: save copies of them, not the objects.
+        # Fitted lists (loss_curve_, validation_scores_, the lists of
+        # epoch_scores_) are appended to in place by a warm-started fit: save
+        # copies of them, not the objects.
         saved = {
-            key: list(value) if key.endswith("_") and isinstance(value, list) else value
+            key: _copy_records(value) if key.endswith("_") else value
             for key, value in self.__dict__.items()
         }
+        saved_callbacks = save_callback_states(self.callbacks)
         try:
             return self._fit_transaction(X, y, sample_weight, incremental, classes)
         except BaseException:
-            # A failed call leaves the estimator exactly as it was.
+            # A failed call leaves the estimator, and what its callbacks
+            # remember, exactly as they were.
             self.__dict__.clear()
             self.__dict__.update(saved)
+            restore_callback_states(saved_callbacks)
             raise
 
     def _fit_transaction(self, X, y, sample_weight, incremental, classes):

@@ -121,12 +121,17 @@ SHARED_PARAMETERS_DOC = """
         ('sgd' and 'adam').
 
     callbacks : callable or list of callables, default=None
-        Each is called after every epoch (every iteration of 'lbfgs') as
-        ``callback(estimator, info)``, the estimator holding that epoch's
-        weights; ``info`` holds 'epoch' and 'loss', with 'sgd' and 'adam' the
-        epoch's 'learning_rate' and, with early stopping, 'validation_score'
-        and 'validation_loss'. A callback returning True stops training
-        cleanly (no ConvergenceWarning).
+        Each is called after every epoch (every iteration of 'lbfgs'), in
+        list order, as ``callback(estimator, info)``, the estimator holding
+        that epoch's weights; ``info`` holds 'epoch' and 'loss', with 'sgd'
+        and 'adam' the epoch's 'learning_rate' and, with early stopping,
+        'validation_score' and 'validation_loss', and whatever the callbacks
+        before in the list added (one dict goes along the list). A callback
+        returning True stops training cleanly (no ConvergenceWarning).
+        Optional methods ``on_train_begin(estimator, run)`` and
+        ``on_train_end(estimator)`` bracket every call to ``fit`` and
+        ``partial_fit``. :mod:`sklmlp.callbacks` has ready-made ones: scores,
+        early stopping, checkpoints, learning-rate schedules, a progress bar.
 """
 
 SHARED_ATTRIBUTES_DOC = """
@@ -149,6 +154,10 @@ SHARED_ATTRIBUTES_DOC = """
 
     best_validation_score_ : float or None
         Best held-out score when ``early_stopping=True``.
+
+    epoch_scores_ : dict of str to list of float
+        The scores :class:`~sklmlp.callbacks.EpochScoring` callbacks computed
+        after each epoch, by name; empty without them.
 
     t_ : int
         Training samples seen by the stochastic solver.

@@ -48,6 +48,8 @@ __all__ = [
     "check_callbacks",
     "fit_lbfgs",
     "fit_stochastic",
+    "restore_callback_states",
+    "save_callback_states",
     "start_records",
 ]
 
@@ -145,6 +147,7 @@ def start_records(estimator, holds_out):
     estimator.n_iter_ = 0
     estimator.t_ = 0
     estimator.loss_curve_ = []
+    estimator.epoch_scores_ = {}
     estimator._no_improvement_count = 0
     if holds_out:
         estimator.validation_scores_ = []
@@ -331,8 +334,8 @@ def fit_stochastic(
             estimator, X, Y, sample_weight, settings.validation_fraction
         )
     max_epochs = 1 if incremental else settings.max_iter
-    _begin(callbacks, estimator, max_epochs, (X, Y, sample_weight), validation)
     try:
+        _begin(callbacks, estimator, max_epochs, (X, Y, sample_weight), validation)
         final = _epochs(
             estimator,
             network,
@@ -460,7 +463,9 @@ def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbac
     ndarray of shape (n_params,)
         The solution, in the network's dtype.
     """
-    curve = []
+    # The estimator's curve grows with the iterations, as with sgd (a warm
+    # start begins a new one, as in scikit-learn).
+    curve = estimator.loss_curve_ = []
     stopped_by_callback = []
 
     def record(intermediate_result):
@@ -477,8 +482,8 @@ def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbac
                 # SciPy (>= 1.11) ends the minimization on StopIteration.
                 raise StopIteration
 
-    _begin(callbacks, estimator, settings.max_iter, (X, Y, sample_weight), None)
     try:
+        _begin(callbacks, estimator, settings.max_iter, (X, Y, sample_weight), None)
         result = minimize_lbfgs(
             network,
             params,
@@ -507,7 +512,6 @@ def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbac
             )
         estimator.n_iter_ = min(int(result.nit), settings.max_iter)
         estimator.loss_ = float(result.fun)
-        estimator.loss_curve_ = curve
         # L-BFGS-B never accepts a worse iterate: its last loss is its best.
         best = estimator.best_loss_
         loss = estimator.loss_
@@ -560,6 +564,35 @@ def _begin(callbacks, estimator, max_epochs, train, validation):
     )
     for hook in hooks:
         hook(estimator, run)
+
+
+def save_callback_states(value):
+    """Snapshot what the ready-made callbacks remember between calls.
+
+    Parameters
+    ----------
+    value : object
+        The ``callbacks`` parameter, not yet checked.
+
+    Returns
+    -------
+    list of (callback, dict)
+        Give it to :func:`restore_callback_states` when the call fails.
+    """
+    callbacks = value if isinstance(value, list | tuple) else [value]
+    return [(cb, cb._save_state()) for cb in callbacks if hasattr(cb, "_save_state")]
+
+
+def restore_callback_states(saved):
+    """Put the callbacks' memories back as :func:`save_callback_states` found them.
+
+    Parameters
+    ----------
+    saved : list of (callback, dict)
+        What :func:`save_callback_states` returned.
+    """
+    for cb, state in saved:
+        cb._restore_state(state)
 
 
 def _after_epoch(callbacks, estimator, info):
