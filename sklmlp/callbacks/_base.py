@@ -213,7 +213,7 @@ _MONITOR_DOC = """
 
     mode : {'auto', 'min', 'max'}, default='auto'
         Whether lower ('min') or higher ('max') is better. 'auto': lower for a
-        name ending in 'loss' (not 'neg_...'), higher otherwise (scores, and
+        name ending in 'loss' (not ``neg_...``), higher otherwise (scores, and
         scikit-learn's scorers, which are all higher-is-better).
 
     min_delta : float, default=0.0
