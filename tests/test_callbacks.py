@@ -132,6 +132,21 @@ def test_hooks_bracket_every_call_and_see_the_users_targets(clf_data):
     np.testing.assert_array_equal(rec.run.y, names)
 
 
+@pytest.mark.parametrize("kind", ["binary", "binary-strings", "multilabel"])
+def test_run_targets_of_every_classifier_target_type(clf_data, kind):
+    X, y = clf_data
+    y = {
+        "binary": y == 1,
+        "binary-strings": np.array(["no", "yes"])[(y == 1).astype(int)],
+        "multilabel": np.column_stack([y == 0, y == 1, X[:, 0] > 0]).astype(int),
+    }[kind]
+    rec = Recorder(stop_at=1)
+    est = MLPClassifierPrimer(**SMALL, callbacks=[rec, EpochScoring("accuracy")])
+    est.fit(X, y)
+    np.testing.assert_array_equal(rec.run.y, y)
+    assert est.epoch_scores_["accuracy"] == [est.score(X, y)]
+
+
 def test_regressor_run_targets_are_on_the_users_scale(reg_data):
     X, y = reg_data
     rec = Recorder(stop_at=1)
