@@ -1,23 +1,19 @@
 """The scikit-learn face shared by both estimators: parameters, fitting, attributes.
 
 Everything numerical happens in the core (:mod:`sklmlp._network`,
-:mod:`sklmlp._optimizers`); this module validates input, encodes targets, runs
-the epoch loop with scikit-learn's stopping rules, and publishes the fitted
-attributes. A call to ``fit`` or ``partial_fit`` either succeeds or leaves the
-estimator exactly as it was.
+:mod:`sklmlp._optimizers`) and the epoch loop with its stopping rules in
+:mod:`sklmlp._training`; this module validates the parameters and the input,
+builds the network and the optimizer from scikit-learn's parameters, hands
+them to the loop, and publishes the fitted attributes. A call to ``fit`` or
+``partial_fit`` either succeeds or leaves the estimator exactly as it was.
 """
 
 import copy
-import math
 import warnings
 from abc import ABCMeta, abstractmethod
-from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -25,78 +21,47 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._activations import ACTIVATIONS, ALIASES, resolve_activation
-from ._initializers import INITIALIZERS, resolve_init
+from ._activations import resolve_activation
+from ._initializers import resolve_init
 from ._network import Network
-from ._optimizers import OPTIMIZERS, minimize_lbfgs, run_epoch
+from ._optimizers import OPTIMIZERS
+from ._parameters import (
+    ACTIVATION_OPTIONS,
+    PARAMETER_CONSTRAINTS,
+    dropout_rates,
+    hidden_activations,
+    hidden_sizes,
+)
+from ._training import (
+    Settings,
+    check_callbacks,
+    fit_lbfgs,
+    fit_stochastic,
+    restore_callback_states,
+    save_callback_states,
+    start_records,
+)
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning
 
-_ACTIVATION_NAMES = set(ACTIVATIONS) | set(ALIASES)
 
-
-def _as_list(value):
-    """Return a scalar or a sequence as a list (strings count as scalars)."""
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
-        return [value]
-    return list(value)
-
-
-# Estimator parameter -> the activation whose layers it shapes.
-_ACTIVATION_OPTIONS = {"leaky_relu_slope": "leaky_relu", "maxout_pieces": "maxout"}
+def _copy_records(value):
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return {key: _copy_records(item) for key, item in value.items()}
+    return value
 
 
 class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
     """Base class of the multilayer perceptrons; use the derived classes.
 
-    The derived classes define ``_encode_targets``, ``_loss_name``,
-    ``_score_from_scores`` and the ``predict`` family.
+    The derived classes define ``_encode_targets`` (and its inverse
+    ``_decode_targets``), ``_loss_name``, ``_score_from_scores`` and the
+    ``predict`` family.
     """
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions(_ACTIVATION_NAMES), list, tuple],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "weight_init": [StrOptions({"auto", *INITIALIZERS})],
-        "bias_init": [
-            StrOptions({"auto"}),
-            Interval(Real, None, None, closed="neither"),
-        ],
-        "leaky_relu_slope": [Interval(Real, 0, 1, closed="left")],
-        "maxout_pieces": [Interval(Integral, 2, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
-        "input_noise": [Interval(Real, 0, None, closed="left")],
-        "callbacks": [None, list, tuple, callable],
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     @abstractmethod
     def __init__(
@@ -166,62 +131,6 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self.input_noise = input_noise
         self.callbacks = callbacks
 
-    # -- hyperparameters that the constraint table cannot express ---------------
-
-    def _hidden_sizes(self):
-        sizes = _as_list(self.hidden_layer_sizes)
-        for size in sizes:
-            if not isinstance(size, Integral | np.integer) or isinstance(size, bool):
-                raise ValueError(
-                    "hidden_layer_sizes must hold positive integers, got "
-                    f"{self.hidden_layer_sizes!r}."
-                )
-        if any(size <= 0 for size in sizes):
-            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
-        return [int(size) for size in sizes]
-
-    def _per_layer(self, name, value, n_hidden):
-        values = _as_list(value)
-        if len(values) == 1 and not isinstance(value, list | tuple):
-            return values * n_hidden
-        if len(values) != n_hidden:
-            raise ValueError(
-                f"{name} has {len(values)} entries but there are {n_hidden} hidden "
-                f"layers; give one value, or one per hidden layer."
-            )
-        return values
-
-    def _hidden_activations(self, n_hidden):
-        names = self._per_layer("activation", self.activation, n_hidden)
-        for name in names:
-            if not isinstance(name, str) or ALIASES.get(name, name) not in ACTIVATIONS:
-                raise ValueError(
-                    f"activation entries must be one of {sorted(_ACTIVATION_NAMES)}, "
-                    f"got {name!r}."
-                )
-        return [resolve_activation(name) for name in names]
-
-    def _dropout_rates(self, n_hidden):
-        rates = self._per_layer("dropout", self.dropout, n_hidden)
-        for rate in rates:
-            if not isinstance(rate, Real) or not 0 <= rate < 1:
-                raise ValueError(f"dropout rates must be in [0, 1), got {rate!r}.")
-        if any(rates) and self.solver == "lbfgs":
-            raise ValueError(
-                "dropout needs a stochastic solver ('sgd' or 'adam'); the lbfgs "
-                "objective must be deterministic."
-            )
-        return [float(rate) for rate in rates] if any(rates) else None
-
-    def _callbacks(self):
-        if self.callbacks is None:
-            return []
-        callbacks = _as_list(self.callbacks)
-        for cb in callbacks:
-            if not callable(cb):
-                raise TypeError(f"callbacks must be callables, got {cb!r}.")
-        return callbacks
-
     # -- fitting --------------------------------------------------------------
 
     @abstractmethod
@@ -264,25 +173,29 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         return sample_weight
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
-        # Fitted lists (loss_curve_, validation_scores_, ...) are appended to in
-        # place by a warm-started fit: save copies of them, not the objects.
+        # Fitted lists (loss_curve_, validation_scores_, the lists of
+        # epoch_scores_) are appended to in place by a warm-started fit: save
+        # copies of them, not the objects.
         saved = {
-            key: list(value) if key.endswith("_") and isinstance(value, list) else value
+            key: _copy_records(value) if key.endswith("_") else value
             for key, value in self.__dict__.items()
         }
+        saved_callbacks = save_callback_states(self.callbacks)
         try:
             return self._fit_transaction(X, y, sample_weight, incremental, classes)
         except BaseException:
-            # A failed call leaves the estimator exactly as it was.
+            # A failed call leaves the estimator, and what its callbacks
+            # remember, exactly as they were.
             self.__dict__.clear()
             self.__dict__.update(saved)
+            restore_callback_states(saved_callbacks)
             raise
 
     def _fit_transaction(self, X, y, sample_weight, incremental, classes):
-        sizes = self._hidden_sizes()
-        activations = self._hidden_activations(len(sizes))
-        dropout = self._dropout_rates(len(sizes))
-        callbacks = self._callbacks()
+        sizes = hidden_sizes(self.hidden_layer_sizes)
+        activations = hidden_activations(self.activation, len(sizes))
+        dropout = dropout_rates(self.dropout, len(sizes), self.solver)
+        callbacks = check_callbacks(self.callbacks)
         if self.input_noise and self.solver == "lbfgs":
             raise ValueError("input_noise needs a stochastic solver ('sgd' or 'adam').")
         if self.early_stopping and incremental:
@@ -344,11 +257,29 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             )
         network = self._network
 
+        settings = self._settings(dropout)
         if self.solver == "lbfgs":
-            params = self._fit_lbfgs(network, params, X, Y, sample_weight, callbacks)
+            params = fit_lbfgs(
+                self, network, params, X, Y, sample_weight, settings, callbacks
+            )
         else:
-            params = self._fit_stochastic(
-                network, params, X, Y, sample_weight, incremental, dropout, callbacks
+            if not incremental or not hasattr(self, "_optimizer"):
+                self._optimizer = self._new_optimizer(network)
+            else:
+                # Work on a copy so that a failed call leaves the stored state
+                # intact.
+                self._optimizer = copy.deepcopy(self._optimizer)
+            params = fit_stochastic(
+                self,
+                network,
+                params,
+                self._optimizer,
+                X,
+                Y,
+                sample_weight,
+                settings,
+                callbacks,
+                incremental=incremental,
             )
             if not incremental:
                 # A fitted model has no use for the batch buffers (3.4 MiB for
@@ -395,22 +326,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             sample_weight=sample_weight,
         )
         self._publish(params)
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.loss_curve_ = []
-        self._no_improvement_count = 0
-        # Early stopping holds data out only for the stochastic solvers (as in
-        # scikit-learn, lbfgs ignores it): lbfgs keeps no validation records.
-        if self.early_stopping and self.solver in OPTIMIZERS:
-            self.validation_scores_ = []
-            self.validation_loss_curve_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.validation_loss_curve_ = None
-            self.best_validation_score_ = None
+        start_records(self, holds_out=self._holds_out())
         self.__dict__.pop("_optimizer", None)
         return params
 
@@ -429,7 +345,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             name: (value, getattr(self, name))
             for name, value in self._built_options().items()
         }
-        for option, activation in _ACTIVATION_OPTIONS.items():
+        for option, activation in ACTIVATION_OPTIONS.items():
             if activation in activations:
                 built[option] = (network.options[option], getattr(self, option))
         changed = {name: pair for name, pair in built.items() if pair[0] != pair[1]}
@@ -453,216 +369,35 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self.n_params_ = self._network.n_params
         self.n_neurons_ = int(sum(self._network.layer_units[1:]))
 
-    def _fit_lbfgs(self, network, params, X, Y, sample_weight, callbacks):
-        curve = []
-        stopped_by_callback = []
+    def _holds_out(self):
+        # Early stopping holds data out only for the stochastic solvers (as in
+        # scikit-learn, lbfgs ignores it): lbfgs keeps no validation records.
+        return bool(self.early_stopping) and self.solver in OPTIMIZERS
 
-        def record(intermediate_result):
-            curve.append(float(intermediate_result.fun))
-            if self.verbose:
-                print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
-            if callbacks:
-                # Callbacks see the current iterate, as after an epoch of sgd.
-                self._publish(intermediate_result.x.astype(network.dtype))
-                self.n_iter_ = len(curve)
-                info = {"epoch": len(curve), "loss": curve[-1]}
-                if any([bool(cb(self, info)) for cb in callbacks]):
-                    stopped_by_callback.append(len(curve))
-                    # SciPy (>= 1.11) ends the minimization on StopIteration.
-                    raise StopIteration
-
-        result = minimize_lbfgs(
-            network,
-            params,
-            X,
-            Y,
-            sample_weight,
-            alpha=self.alpha,
+    def _settings(self, dropout):
+        """Return the training loop's parameters."""
+        return Settings(
             max_iter=self.max_iter,
-            max_fun=self.max_fun,
             tol=self.tol,
-            callback=record,
+            n_iter_no_change=self.n_iter_no_change,
+            shuffle=self.shuffle,
+            verbose=self.verbose,
+            alpha=self.alpha,
+            batch_size=self.batch_size,
+            early_stopping=self._holds_out(),
+            validation_fraction=self.validation_fraction,
+            max_fun=self.max_fun,
+            dropout=dropout,
+            input_noise=self.input_noise,
         )
-        params = result.x.astype(network.dtype)
-        if not (np.isfinite(result.fun) and np.isfinite(params).all()):
-            raise ValueError(
-                "lbfgs diverged: the loss or the weights became non-finite. Scale "
-                "the inputs (e.g. with StandardScaler) or increase alpha. The "
-                "estimator was left as it was before this call."
-            )
-        if result.status != 0 and not stopped_by_callback:
-            warnings.warn(
-                f"lbfgs failed to converge after {result.nit} iteration(s) "
-                f"(status={result.status}): {result.message}. Increase max_iter or "
-                "max_fun, or scale the data.",
-                ConvergenceWarning,
-            )
-        self.n_iter_ = min(int(result.nit), self.max_iter)
-        self.loss_ = float(result.fun)
-        self.loss_curve_ = curve
-        # L-BFGS-B never accepts a worse iterate: its last loss is its best.
-        best = self.best_loss_
-        self.best_loss_ = self.loss_ if best is None else min(best, self.loss_)
-        return params
-
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
-            warnings.warn(
-                "Got `batch_size` less than 1 or larger than sample size. It is "
-                "going to be clipped"
-            )
-        return int(np.clip(self.batch_size, 1, n_samples))
 
     def _stratify_labels(self, Y):
         """Labels to stratify the validation split on (None: do not stratify)."""
         return None
 
-    def _can_stratify(self, labels):
-        """Whether ``train_test_split`` can stratify ``labels`` (its own tests)."""
-        n_samples = len(labels)
-        counts = np.unique(labels, return_counts=True)[1]
-        n_test = math.ceil(self.validation_fraction * n_samples)
-        n_train = math.floor((1.0 - self.validation_fraction) * n_samples)
-        return counts.min() >= 2 and min(n_test, n_train) >= len(counts)
-
-    def _split_validation(self, X, Y, sample_weight):
-        arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
-        labels = self._stratify_labels(Y)
-        if labels is not None and not self._can_stratify(labels):
-            # Too few samples of some class to give each side its share (a
-            # class seen once, or fewer held-out samples than classes): a plain
-            # random split, as scikit-learn's MLP makes for multiclass targets.
-            labels = None
-        parts = train_test_split(
-            *arrays,
-            random_state=self._random_state,
-            test_size=self.validation_fraction,
-            stratify=labels,
-        )
-        X_train, X_val, Y_train, Y_val = parts[:4]
-        sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' or "
-                "the size of your dataset."
-            )
-        return (X_train, Y_train, sw_train), (X_val, Y_val, sw_val)
-
-    def _fit_stochastic(
-        self, network, params, X, Y, sample_weight, incremental, dropout, callbacks
-    ):
-        if not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = self._new_optimizer(network)
-        else:
-            # Work on a copy so that a failed call leaves the stored state intact.
-            self._optimizer = copy.deepcopy(self._optimizer)
-        optimizer = self._optimizer
-
-        early_stopping = self.early_stopping
-        # A warm start may switch early stopping on or off (scikit-learn then
-        # fails on a None record): start the records the last fit did not keep.
-        if early_stopping and self.validation_scores_ is None:
-            self.validation_scores_, self.validation_loss_curve_ = [], []
-            self.best_validation_score_ = -np.inf
-        elif not early_stopping and self.best_loss_ is None:
-            self.best_loss_ = np.inf
-        if early_stopping:
-            (X, Y, sample_weight), validation = self._split_validation(
-                X, Y, sample_weight
-            )
-            best_params = params.copy()
-        n_samples = X.shape[0]
-        batch_size = self._batch_size(n_samples)
-        rng = self._random_state
-
-        # The visiting order is re-permuted every epoch, as scikit-learn does.
-        order = np.arange(n_samples) if self.shuffle else None
-        self.n_iter_ = 0
-        try:
-            for _ in range(self.max_iter):
-                if self.shuffle:
-                    order = order[rng.permutation(n_samples)]
-                loss = run_epoch(
-                    network,
-                    params,
-                    optimizer,
-                    X,
-                    Y,
-                    sample_weight,
-                    batch_size,
-                    rng,
-                    order=order,
-                    alpha=self.alpha,
-                    dropout=dropout,
-                    input_noise=self.input_noise,
-                )
-                self.n_iter_ += 1
-                if not (np.isfinite(loss) and np.isfinite(params).all()):
-                    # The last batch's update can overflow the weights while the loss
-                    # (measured before it) is still finite: say which one blew up.
-                    what = (
-                        f"the loss became {loss}"
-                        if not np.isfinite(loss)
-                        else f"the weights became non-finite (loss {loss})"
-                    )
-                    raise ValueError(
-                        f"Training diverged at epoch {self.n_iter_}: {what}. "
-                        "Lower learning_rate_init, scale the inputs (e.g. with "
-                        "StandardScaler) or increase alpha. The estimator was left "
-                        "as it was before this call."
-                    )
-                self.loss_ = float(loss)
-                self.t_ += n_samples
-                self.loss_curve_.append(self.loss_)
-                self._publish(params)
-                if self.verbose:
-                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
-
-                info = {"epoch": self.n_iter_, "loss": self.loss_}
-                if early_stopping:
-                    if self._track_validation(network, params, validation, info):
-                        best_params = params.copy()
-                else:
-                    self._track_training_loss()
-                info["learning_rate"] = optimizer.learning_rate
-
-                optimizer.iteration_ends(self.t_)
-                stop = False
-                if self._no_improvement_count > self.n_iter_no_change:
-                    what = "Validation score" if early_stopping else "Training loss"
-                    msg = (
-                        f"{what} did not improve more than tol={self.tol:f} for "
-                        f"{self.n_iter_no_change} consecutive epochs."
-                    )
-                    stop = optimizer.trigger_stopping(msg, self.verbose)
-                    if not stop:
-                        self._no_improvement_count = 0
-
-                # Every callback sees every epoch, the one that stops training too.
-                if any([bool(cb(self, info)) for cb in callbacks]) and not stop:
-                    stop = True
-                    if self.verbose:
-                        print("A callback asked to stop training.")
-                if stop or incremental:
-                    break
-                if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                        "reached and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                    )
-        except KeyboardInterrupt:
-            # As scikit-learn: Ctrl-C ends training and keeps the weights so
-            # far (a model that is still finite; otherwise the fit fails).
-            warnings.warn("Training interrupted by user.")
-            if not np.isfinite(params).all():
-                raise
-            self._publish(params)
-        if early_stopping:
-            return best_params
-        return params
+    @abstractmethod
+    def _decode_targets(self, Y):
+        """Map encoded targets back to the user's labels or scale (for scorers)."""
 
     def _new_optimizer(self, network):
         options = {
@@ -681,36 +416,6 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             ),
         }[self.solver]
         return OPTIMIZERS[self.solver](network.n_params, network.dtype, **options)
-
-    def _track_validation(self, network, params, validation, info):
-        """Score the held-out data; return True at a new best score."""
-        X_val, Y_val, sw_val = validation
-        scores = network.forward(*network.unpack(params), X_val)
-        score = self._score_from_scores(scores, Y_val, sw_val)
-        # The loss from the same forward pass as the score, not a second one.
-        value = network.data_loss(scores, Y_val, sw_val)
-        self.validation_scores_.append(score)
-        self.validation_loss_curve_.append(value)
-        info["validation_score"] = score
-        info["validation_loss"] = value
-        if self.verbose:
-            print(f"Validation score: {score:f}")
-        if score < self.best_validation_score_ + self.tol:
-            self._no_improvement_count += 1
-        else:
-            self._no_improvement_count = 0
-        if score > self.best_validation_score_:
-            self.best_validation_score_ = score
-            return True
-        return False
-
-    def _track_training_loss(self):
-        if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-            self._no_improvement_count += 1
-        else:
-            self._no_improvement_count = 0
-        if self.loss_curve_[-1] < self.best_loss_:
-            self.best_loss_ = self.loss_curve_[-1]
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -38,6 +38,12 @@ def _zeroed(n, dtype):
 class _StochasticOptimizer:
     """What SGD and Adam share: a learning rate and the end-of-epoch hooks.
 
+    Two rates: ``base_learning_rate``, the rate a schedule sets between epochs
+    (``learning_rate_init`` until one does, see :meth:`set_base_learning_rate`),
+    and ``learning_rate``, the step size in effect, which each optimizer derives
+    from the base rate by its own rule (SGD's 'invscaling' and 'adaptive'
+    schedules, Adam's bias correction).
+
     Parameters
     ----------
     learning_rate_init : float
@@ -46,7 +52,23 @@ class _StochasticOptimizer:
 
     def __init__(self, learning_rate_init):
         self.learning_rate_init = learning_rate_init
+        self.base_learning_rate = learning_rate_init
         self.learning_rate = float(learning_rate_init)
+
+    def __setstate__(self, state):
+        """Give an optimizer saved before base rates existed its base rate."""
+        state.setdefault("base_learning_rate", state["learning_rate_init"])
+        self.__dict__.update(state)
+
+    def set_base_learning_rate(self, rate):
+        """Set the base rate of the next epochs (what a schedule sets).
+
+        Parameters
+        ----------
+        rate : float
+            Non-negative step size, in place of ``learning_rate_init``.
+        """
+        self.base_learning_rate = float(rate)
 
     def iteration_ends(self, time_step):
         """Update the learning rate at the end of an epoch (nothing by default).
@@ -116,6 +138,14 @@ class SGD(_StochasticOptimizer):
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = _zeroed(n_params, dtype)
+        self.time_step = 0
+        self.n_reductions = 0
+
+    def __setstate__(self, state):
+        """Fill in the schedule state of an SGD saved before it was kept."""
+        state.setdefault("time_step", 0)
+        state.setdefault("n_reductions", 0)
+        super().__setstate__(state)
 
     def update(self, params, grad):
         """Take one step in place.
@@ -141,6 +171,21 @@ class SGD(_StochasticOptimizer):
         else:
             params += self.velocity
 
+    def set_base_learning_rate(self, rate):
+        """Set the base rate; the rate in effect follows ``lr_schedule``.
+
+        'constant': the base rate; 'invscaling': the base rate divided by
+        ``(t + 1) ** power_t``, ``t`` the samples seen at the last epoch's end;
+        'adaptive': the base rate divided by 5 for each stall so far.
+
+        Parameters
+        ----------
+        rate : float
+            Non-negative step size, in place of ``learning_rate_init``.
+        """
+        super().set_base_learning_rate(rate)
+        self.learning_rate = _SGD_RATES[self.lr_schedule](self)
+
     def iteration_ends(self, time_step):
         """Update the learning rate at the end of an epoch.
 
@@ -149,10 +194,9 @@ class SGD(_StochasticOptimizer):
         time_step : int
             Samples seen so far.
         """
+        self.time_step = time_step
         if self.lr_schedule == "invscaling":
-            self.learning_rate = (
-                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
-            )
+            self.learning_rate = _SGD_RATES["invscaling"](self)
 
     def trigger_stopping(self, msg, verbose):
         """Decide whether a stalled run stops (True) or lowers its rate (False).
@@ -175,6 +219,7 @@ class SGD(_StochasticOptimizer):
                 print(msg + " Learning rate too small. Stopping.")
             return True
         self.learning_rate /= 5.0
+        self.n_reductions += 1
         if verbose:
             print(f"{msg} Setting learning rate to {self.learning_rate:f}")
         return False
@@ -226,10 +271,11 @@ class Adam(_StochasticOptimizer):
         grad *= 1 - b2
         self.v *= b2
         self.v += grad
-        # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); step = -lr_t m / (sqrt(v) + eps).
-        # A Python float, so that float32 vectors stay in float32.
+        # lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); step = -lr_t m / (sqrt(v) + eps),
+        # lr the base rate. A Python float, so that float32 vectors stay in
+        # float32.
         self.learning_rate = float(
-            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.base_learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         denominator = np.sqrt(self.v, out=grad)
         denominator += float(self.epsilon)
@@ -237,6 +283,15 @@ class Adam(_StochasticOptimizer):
         step *= self.learning_rate
         params -= step
 
+
+# SGD's schedule -> its rate in effect, from the base rate and its state.
+_SGD_RATES = {
+    "constant": lambda sgd: sgd.base_learning_rate,
+    "invscaling": lambda sgd: (
+        float(sgd.base_learning_rate) / (sgd.time_step + 1) ** sgd.power_t
+    ),
+    "adaptive": lambda sgd: sgd.base_learning_rate / 5.0**sgd.n_reductions,
+}
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 """Solver name -> stochastic optimizer class."""

@@ -17,6 +17,7 @@ import pytest
 from numpydoc.validate import validate
 
 import sklmlp
+import sklmlp.callbacks
 import sklmlp.exceptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ REQUIRED_CHECKS = {
     "EX01": "no Examples section",
 }
 
-PUBLIC_MODULES = [sklmlp, sklmlp.exceptions]
+PUBLIC_MODULES = [sklmlp, sklmlp.callbacks, sklmlp.exceptions]
 try:  # the optional 'onnx' extra (in 'dev': installed wherever the suite runs)
     import sklmlp.onnx
 except ImportError:  # pragma: no cover
@@ -86,6 +87,17 @@ def test_public_objects_are_found():
         "sklmlp.MLPClassifierPrimer.dead_unit_fraction",
         "sklmlp.MLPRegressorPrimer",
         "sklmlp.MLPRegressorPrimer.predict",
+        "sklmlp.TrainingCurveDisplay",
+        "sklmlp.TrainingCurveDisplay.from_estimator",
+        "sklmlp.TrainingCurveDisplay.plot",
+        "sklmlp.callbacks.Callback.on_train_begin",
+        "sklmlp.callbacks.Callback.on_train_end",
+        "sklmlp.callbacks.EpochScoring",
+        "sklmlp.callbacks.EarlyStopping",
+        "sklmlp.callbacks.Checkpoint",
+        "sklmlp.callbacks.LRScheduler",
+        "sklmlp.callbacks.LRScheduler.on_train_begin",
+        "sklmlp.callbacks.ProgressBar",
         "sklmlp.exceptions.InconsistentVersionWarning",
         "sklmlp.onnx.register_converters",
     }
@@ -120,7 +132,7 @@ USER_GUIDE_PAGES = sorted(USER_GUIDE.glob("*.rst"))
 def test_user_guide_pages_exist():
     names = {page.stem for page in USER_GUIDE_PAGES}
     assert {"neuron", "activations", "architecture", "initialization"} <= names
-    assert {"losses", "solvers", "sklearn"} <= names
+    assert {"losses", "solvers", "sklearn", "training"} <= names
 
 
 @pytest.mark.parametrize("page", USER_GUIDE_PAGES, ids=lambda p: p.name)
@@ -161,6 +173,7 @@ def test_gallery_has_every_figure():
         "plot_single_neuron",
         "plot_universal_approximation",
         "plot_sklearn_comparison",
+        "plot_lr_schedules",
     } <= names
     assert (EXAMPLES / "README.rst").exists() or (EXAMPLES / "README.txt").exists()
 

@@ -1,5 +1,7 @@
 """Optimizers on the flat vector: scikit-learn's update rules, in place."""
 
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
@@ -51,6 +53,55 @@ def test_schedules():
     constant = SGD(3, np.float64, 0.1, "constant", 0.9, True, 0.5)
     assert constant.trigger_stopping("stalled.", verbose=False) is True
     assert Adam(3, np.float64, 0.1, 0.9, 0.999, 1e-8).trigger_stopping("", False)
+
+
+def test_a_base_rate_replaces_learning_rate_init_in_every_schedule():
+    # What a learning-rate scheduler sets between epochs: the base rate. The
+    # rate in effect follows each schedule's rule from it.
+    sgd = SGD(3, np.float64, 0.1, "constant", 0.9, True, 0.5)
+    sgd.set_base_learning_rate(0.03)
+    assert sgd.base_learning_rate == sgd.learning_rate == 0.03
+    inv = SGD(3, np.float64, 0.1, "invscaling", 0.9, True, 0.5)
+    inv.iteration_ends(99)
+    inv.set_base_learning_rate(0.4)
+    assert inv.learning_rate == pytest.approx(0.4 / 100**0.5)
+    inv.iteration_ends(399)
+    assert inv.learning_rate == pytest.approx(0.4 / 400**0.5)
+    adaptive = SGD(3, np.float64, 0.1, "adaptive", 0.9, True, 0.5)
+    adaptive.trigger_stopping("stalled.", verbose=False)
+    adaptive.trigger_stopping("stalled.", verbose=False)
+    assert adaptive.learning_rate == pytest.approx(0.1 / 25)
+    adaptive.set_base_learning_rate(0.5)
+    assert adaptive.learning_rate == pytest.approx(0.5 / 25)
+    # Adam's bias-corrected step size derives from the base rate, every step.
+    ours = Adam(10, np.float64, 0.01, 0.9, 0.999, 1e-8)
+    theirs = AdamOptimizer([np.zeros(4), np.zeros(6)], 0.01, 0.9, 0.999, 1e-8)
+    _steps(ours, theirs, n_steps=3)
+    ours.set_base_learning_rate(0.002)
+    theirs.learning_rate_init = 0.002
+    a, b = _steps(ours, theirs, n_steps=3)  # scikit-learn's rule at lr 0.002
+    np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
+    assert ours.t == 6
+    assert ours.learning_rate == pytest.approx(
+        0.002 * np.sqrt(1 - 0.999**6) / (1 - 0.9**6), rel=1e-14
+    )
+
+
+def test_optimizers_saved_before_base_rates_load_with_one():
+    for opt in [
+        SGD(3, np.float64, 0.1, "adaptive", 0.9, True, 0.5),
+        Adam(3, np.float64, 0.1, 0.9, 0.999, 1e-8),
+    ]:
+        for new in ("base_learning_rate", "time_step", "n_reductions"):
+            opt.__dict__.pop(new, None)  # as an older sklmlp pickled it
+        loaded = pickle.loads(pickle.dumps(opt))
+        assert loaded.base_learning_rate == 0.1
+        params = np.ones(3)
+        loaded.update(params, np.ones(3))
+        assert np.all(params < 1)
+        if isinstance(loaded, SGD):
+            loaded.set_base_learning_rate(0.2)
+            assert loaded.learning_rate == 0.2
 
 
 def test_optimizer_state_keeps_the_dtype():

@@ -1,0 +1,608 @@
+"""How an epoch runs and when training stops.
+
+The estimators (:mod:`sklmlp._base`) translate scikit-learn's parameters into
+:class:`Settings` and an optimizer, then call :func:`fit_stochastic` or
+:func:`fit_lbfgs`. Everything that happens between the first epoch and the
+last lives here: the epoch loop over :func:`sklmlp._optimizers.run_epoch`, the
+held-out split and its scores, scikit-learn's stopping rules (no improvement
+for ``n_iter_no_change`` epochs, ``max_iter``, divergence, Ctrl-C), and the
+callback protocol.
+
+The loop writes the per-epoch records on the estimator (``n_iter_``, ``t_``,
+``loss_``, ``loss_curve_``, ``best_loss_``, ``validation_scores_``,
+``validation_loss_curve_``, ``best_validation_score_``) so that a callback
+sees them as they grow, and asks the estimator for the two things only it
+knows: the score of raw network outputs (``_score_from_scores``) and the labels
+to stratify the held-out split on (``_stratify_labels``).
+
+The callback protocol
+---------------------
+A callback is a callable ``callback(estimator, info)``, called after every
+epoch (every iteration of lbfgs) in list order; ``info`` is one dict shared
+along the list, so a number one callback adds is seen by the next. Any
+callback returning True stops training, after every callback has seen the
+epoch. Two optional methods, looked up with ``getattr``, bracket a call to
+``fit`` or ``partial_fit``:
+
+- ``on_train_begin(estimator, run)`` before the first epoch, ``run`` being a
+  :class:`TrainingRun` (the data the epochs will see, the epoch budget);
+- ``on_train_end(estimator)`` after the last epoch however training ended (the
+  estimator then holds its final weights; a callback may still change them in
+  place, as :class:`sklmlp.callbacks.EarlyStopping` does), a failed call
+  included, so that a progress bar always closes.
+"""
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from ._optimizers import minimize_lbfgs, run_epoch
+
+__all__ = [
+    "Settings",
+    "TrainingRun",
+    "check_callbacks",
+    "fit_lbfgs",
+    "fit_stochastic",
+    "restore_callback_states",
+    "save_callback_states",
+    "start_records",
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the training loop reads from the estimator's parameters.
+
+    Parameters
+    ----------
+    max_iter : int
+        Epoch (lbfgs: iteration) budget of a ``fit`` call.
+    tol : float
+        Improvement below which an epoch counts as no improvement.
+    n_iter_no_change : int or float
+        Epochs without improvement before the stall rule fires.
+    shuffle : bool
+        Visit the samples in a fresh random order every epoch.
+    verbose : bool
+        Print the loss (and the held-out score) after every epoch.
+    alpha : float
+        L2 strength.
+    batch_size : int or 'auto'
+        The estimator's parameter; resolved against the data by the loop.
+    early_stopping : bool
+        Hold ``validation_fraction`` of the data out and score it every epoch.
+    validation_fraction : float
+        Share of the data held out.
+    max_fun : int
+        Loss evaluations of lbfgs.
+    dropout : list of float or None
+        Drop rate per hidden layer.
+    input_noise : float
+        Standard deviation of the Gaussian input noise.
+    """
+
+    max_iter: int
+    tol: float
+    n_iter_no_change: float
+    shuffle: bool
+    verbose: bool
+    alpha: float
+    batch_size: object
+    early_stopping: bool
+    validation_fraction: float
+    max_fun: int
+    dropout: object = None
+    input_noise: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """What ``on_train_begin`` learns about the call that is starting.
+
+    The targets are given as the user gave them (class labels, values on
+    their own scale), so that a scikit-learn scorer can compare them with
+    ``estimator.predict``. The arrays are the estimator's own: do not modify
+    them, and do not keep them beyond ``on_train_end``.
+
+    Parameters
+    ----------
+    max_epochs : int
+        Epochs this call may run: ``max_iter``, or 1 for ``partial_fit``.
+    X, y, sample_weight
+        The data the epochs train on (without the held-out part), after
+        validation; ``sample_weight`` includes any ``class_weight`` and is
+        None when every weight is 1.
+    X_val, y_val, sample_weight_val
+        The held-out data (``early_stopping=True`` with 'sgd' or 'adam'), or
+        None.
+    """
+
+    max_epochs: int
+    X: object
+    y: object
+    sample_weight: object
+    X_val: object = None
+    y_val: object = None
+    sample_weight_val: object = None
+
+
+# -- records and the validation split ----------------------------------------------
+
+
+def start_records(estimator, holds_out):
+    """Start the per-epoch records of a model trained from scratch.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        Gets empty records.
+    holds_out : bool
+        Whether training holds data out (early stopping with 'sgd' or 'adam').
+    """
+    estimator.n_iter_ = 0
+    estimator.t_ = 0
+    estimator.loss_curve_ = []
+    estimator.epoch_scores_ = {}
+    estimator._no_improvement_count = 0
+    if holds_out:
+        estimator.validation_scores_ = []
+        estimator.validation_loss_curve_ = []
+        estimator.best_validation_score_ = -np.inf
+        estimator.best_loss_ = None
+    else:
+        estimator.best_loss_ = np.inf
+        estimator.validation_scores_ = None
+        estimator.validation_loss_curve_ = None
+        estimator.best_validation_score_ = None
+
+
+def _batch_size(batch_size, n_samples):
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples:
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is "
+            "going to be clipped"
+        )
+    return int(np.clip(batch_size, 1, n_samples))
+
+
+def _can_stratify(labels, validation_fraction):
+    """Whether ``train_test_split`` can stratify ``labels`` (its own tests)."""
+    n_samples = len(labels)
+    counts = np.unique(labels, return_counts=True)[1]
+    n_test = math.ceil(validation_fraction * n_samples)
+    n_train = math.floor((1.0 - validation_fraction) * n_samples)
+    return counts.min() >= 2 and min(n_test, n_train) >= len(counts)
+
+
+def _split_validation(estimator, X, Y, sample_weight, validation_fraction):
+    arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+    labels = estimator._stratify_labels(Y)
+    if labels is not None and not _can_stratify(labels, validation_fraction):
+        # Too few samples of some class to give each side its share (a
+        # class seen once, or fewer held-out samples than classes): a plain
+        # random split, as scikit-learn's MLP makes for multiclass targets.
+        labels = None
+    parts = train_test_split(
+        *arrays,
+        random_state=estimator._random_state,
+        test_size=validation_fraction,
+        stratify=labels,
+    )
+    X_train, X_val, Y_train, Y_val = parts[:4]
+    sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' or "
+            "the size of your dataset."
+        )
+    return (X_train, Y_train, sw_train), (X_val, Y_val, sw_val)
+
+
+# -- the stopping rules --------------------------------------------------------------
+
+
+def _track_validation(estimator, network, params, validation, info, settings):
+    """Score the held-out data; return True at a new best score."""
+    X_val, Y_val, sw_val = validation
+    scores = network.forward(*network.unpack(params), X_val)
+    score = estimator._score_from_scores(scores, Y_val, sw_val)
+    # The loss from the same forward pass as the score, not a second one.
+    value = network.data_loss(scores, Y_val, sw_val)
+    estimator.validation_scores_.append(score)
+    estimator.validation_loss_curve_.append(value)
+    info["validation_score"] = score
+    info["validation_loss"] = value
+    if settings.verbose:
+        print(f"Validation score: {score:f}")
+    if score < estimator.best_validation_score_ + settings.tol:
+        estimator._no_improvement_count += 1
+    else:
+        estimator._no_improvement_count = 0
+    if score > estimator.best_validation_score_:
+        estimator.best_validation_score_ = score
+        return True
+    return False
+
+
+def _track_training_loss(estimator, settings):
+    if estimator.loss_curve_[-1] > estimator.best_loss_ - settings.tol:
+        estimator._no_improvement_count += 1
+    else:
+        estimator._no_improvement_count = 0
+    if estimator.loss_curve_[-1] < estimator.best_loss_:
+        estimator.best_loss_ = estimator.loss_curve_[-1]
+
+
+def _stalled(estimator, optimizer, settings):
+    """scikit-learn's stall rule: True when training stops for lack of progress.
+
+    After ``n_iter_no_change`` epochs without an improvement of ``tol`` the
+    optimizer decides: stop, or (SGD's 'adaptive' schedule) divide its rate by 5
+    and go on.
+    """
+    if estimator._no_improvement_count <= settings.n_iter_no_change:
+        return False
+    what = "Validation score" if settings.early_stopping else "Training loss"
+    msg = (
+        f"{what} did not improve more than tol={settings.tol:f} for "
+        f"{settings.n_iter_no_change} consecutive epochs."
+    )
+    stop = optimizer.trigger_stopping(msg, settings.verbose)
+    if not stop:
+        estimator._no_improvement_count = 0
+    return stop
+
+
+def _check_finite(estimator, loss, params):
+    if not (np.isfinite(loss) and np.isfinite(params).all()):
+        # The last batch's update can overflow the weights while the loss
+        # (measured before it) is still finite: say which one blew up.
+        what = (
+            f"the loss became {loss}"
+            if not np.isfinite(loss)
+            else f"the weights became non-finite (loss {loss})"
+        )
+        raise ValueError(
+            f"Training diverged at epoch {estimator.n_iter_}: {what}. "
+            "Lower learning_rate_init, scale the inputs (e.g. with "
+            "StandardScaler) or increase alpha. The estimator was left "
+            "as it was before this call."
+        )
+
+
+# -- the stochastic solvers --------------------------------------------------------
+
+
+def fit_stochastic(
+    estimator,
+    network,
+    params,
+    optimizer,
+    X,
+    Y,
+    sample_weight,
+    settings,
+    callbacks,
+    *,
+    incremental,
+):
+    """Train with SGD or Adam, epoch by epoch, until a stopping rule fires.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        Receives the records, and the weights of every epoch.
+    network : Network
+        The network.
+    params : ndarray of shape (n_params,)
+        Flat parameters, updated in place.
+    optimizer : SGD or Adam
+        The update rule and its state.
+    X, Y, sample_weight
+        Training data: validated input, encoded targets, weights or None.
+    settings : Settings
+        The loop's parameters.
+    callbacks : list of callable
+        Called after every epoch (see the module docstring).
+    incremental : bool
+        ``partial_fit``: one epoch, no held-out data.
+
+    Returns
+    -------
+    ndarray of shape (n_params,)
+        The final weights: the best held-out epoch's with early stopping,
+        else ``params``.
+    """
+    early_stopping = settings.early_stopping
+    # A warm start may switch early stopping on or off (scikit-learn then
+    # fails on a None record): start the records the last fit did not keep.
+    if early_stopping and estimator.validation_scores_ is None:
+        estimator.validation_scores_, estimator.validation_loss_curve_ = [], []
+        estimator.best_validation_score_ = -np.inf
+    elif not early_stopping and estimator.best_loss_ is None:
+        estimator.best_loss_ = np.inf
+    validation = None
+    if early_stopping:
+        (X, Y, sample_weight), validation = _split_validation(
+            estimator, X, Y, sample_weight, settings.validation_fraction
+        )
+    max_epochs = 1 if incremental else settings.max_iter
+    try:
+        _begin(callbacks, estimator, max_epochs, (X, Y, sample_weight), validation)
+        final = _epochs(
+            estimator,
+            network,
+            params,
+            optimizer,
+            (X, Y, sample_weight),
+            validation,
+            settings,
+            callbacks,
+            incremental,
+        )
+        estimator._publish(final)
+    finally:
+        _end(callbacks, estimator)
+    return final
+
+
+def _epochs(
+    estimator,
+    network,
+    params,
+    optimizer,
+    train,
+    validation,
+    settings,
+    callbacks,
+    incremental,
+):
+    """Run the epoch loop; return the final weights."""
+    X, Y, sample_weight = train
+    early_stopping = validation is not None
+    best_params = params.copy() if early_stopping else None
+    n_samples = X.shape[0]
+    batch_size = _batch_size(settings.batch_size, n_samples)
+    rng = estimator._random_state
+
+    # The visiting order is re-permuted every epoch, as scikit-learn does.
+    order = np.arange(n_samples) if settings.shuffle else None
+    estimator.n_iter_ = 0
+    try:
+        for _ in range(settings.max_iter):
+            if settings.shuffle:
+                order = order[rng.permutation(n_samples)]
+            loss = run_epoch(
+                network,
+                params,
+                optimizer,
+                X,
+                Y,
+                sample_weight,
+                batch_size,
+                rng,
+                order=order,
+                alpha=settings.alpha,
+                dropout=settings.dropout,
+                input_noise=settings.input_noise,
+            )
+            estimator.n_iter_ += 1
+            _check_finite(estimator, loss, params)
+            estimator.loss_ = float(loss)
+            estimator.t_ += n_samples
+            estimator.loss_curve_.append(estimator.loss_)
+            estimator._publish(params)
+            if settings.verbose:
+                print(f"Iteration {estimator.n_iter_}, loss = {estimator.loss_:.8f}")
+
+            info = {"epoch": estimator.n_iter_, "loss": estimator.loss_}
+            if early_stopping:
+                if _track_validation(
+                    estimator, network, params, validation, info, settings
+                ):
+                    best_params = params.copy()
+            else:
+                _track_training_loss(estimator, settings)
+            info["learning_rate"] = optimizer.learning_rate
+
+            optimizer.iteration_ends(estimator.t_)
+            stop = _stalled(estimator, optimizer, settings)
+            if _after_epoch(callbacks, estimator, info) and not stop:
+                stop = True
+                if settings.verbose:
+                    print("A callback asked to stop training.")
+            if stop or incremental:
+                break
+            if estimator.n_iter_ == settings.max_iter:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        # As scikit-learn: Ctrl-C ends training and keeps the weights so
+        # far (a model that is still finite; otherwise the fit fails).
+        warnings.warn("Training interrupted by user.")
+        if not np.isfinite(params).all():
+            raise
+        estimator._publish(params)
+    return best_params if early_stopping else params
+
+
+# -- lbfgs --------------------------------------------------------------------------
+
+
+def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbacks):
+    """Train with SciPy's L-BFGS-B; callbacks see every iteration.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        Receives the records (and, when there are callbacks, the weights of
+        every iteration).
+    network : Network
+        The network.
+    params : ndarray of shape (n_params,)
+        The starting point.
+    X, Y, sample_weight
+        Training data.
+    settings : Settings
+        The loop's parameters.
+    callbacks : list of callable
+        Called after every iteration (see the module docstring).
+
+    Returns
+    -------
+    ndarray of shape (n_params,)
+        The solution, in the network's dtype.
+    """
+    # The estimator's curve grows with the iterations, as with sgd (a warm
+    # start begins a new one, as in scikit-learn).
+    curve = estimator.loss_curve_ = []
+    stopped_by_callback = []
+
+    def record(intermediate_result):
+        curve.append(float(intermediate_result.fun))
+        if settings.verbose:
+            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+        if callbacks:
+            # Callbacks see the current iterate, as after an epoch of sgd.
+            estimator._publish(intermediate_result.x.astype(network.dtype))
+            estimator.n_iter_ = len(curve)
+            info = {"epoch": len(curve), "loss": curve[-1]}
+            if _after_epoch(callbacks, estimator, info):
+                stopped_by_callback.append(len(curve))
+                # SciPy (>= 1.11) ends the minimization on StopIteration.
+                raise StopIteration
+
+    try:
+        _begin(callbacks, estimator, settings.max_iter, (X, Y, sample_weight), None)
+        result = minimize_lbfgs(
+            network,
+            params,
+            X,
+            Y,
+            sample_weight,
+            alpha=settings.alpha,
+            max_iter=settings.max_iter,
+            max_fun=settings.max_fun,
+            tol=settings.tol,
+            callback=record,
+        )
+        params = result.x.astype(network.dtype)
+        if not (np.isfinite(result.fun) and np.isfinite(params).all()):
+            raise ValueError(
+                "lbfgs diverged: the loss or the weights became non-finite. Scale "
+                "the inputs (e.g. with StandardScaler) or increase alpha. The "
+                "estimator was left as it was before this call."
+            )
+        if result.status != 0 and not stopped_by_callback:
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase max_iter "
+                "or max_fun, or scale the data.",
+                ConvergenceWarning,
+            )
+        estimator.n_iter_ = min(int(result.nit), settings.max_iter)
+        estimator.loss_ = float(result.fun)
+        # L-BFGS-B never accepts a worse iterate: its last loss is its best.
+        best = estimator.best_loss_
+        loss = estimator.loss_
+        estimator.best_loss_ = loss if best is None else min(best, loss)
+        estimator._publish(params)
+    finally:
+        _end(callbacks, estimator)
+    return params
+
+
+# -- the callback protocol ---------------------------------------------------------
+
+
+def check_callbacks(value):
+    """Return the ``callbacks`` parameter as a list of callables.
+
+    Parameters
+    ----------
+    value : None, callable or sequence of callables
+        The parameter.
+
+    Returns
+    -------
+    list of callable
+    """
+    if value is None:
+        return []
+    callbacks = list(value) if isinstance(value, list | tuple) else [value]
+    for cb in callbacks:
+        if not callable(cb):
+            raise TypeError(f"callbacks must be callables, got {cb!r}.")
+    return callbacks
+
+
+def _begin(callbacks, estimator, max_epochs, train, validation):
+    hooks = [cb.on_train_begin for cb in callbacks if hasattr(cb, "on_train_begin")]
+    if not hooks:
+        return
+    X, Y, sw = train
+    X_val, Y_val, sw_val = validation or (None, None, None)
+    decode = estimator._decode_targets
+    run = TrainingRun(
+        max_epochs=max_epochs,
+        X=X,
+        y=decode(Y),
+        sample_weight=sw,
+        X_val=X_val,
+        y_val=None if Y_val is None else decode(Y_val),
+        sample_weight_val=sw_val,
+    )
+    for hook in hooks:
+        hook(estimator, run)
+
+
+def save_callback_states(value):
+    """Snapshot what the ready-made callbacks remember between calls.
+
+    Parameters
+    ----------
+    value : object
+        The ``callbacks`` parameter, not yet checked.
+
+    Returns
+    -------
+    list of (callback, dict)
+        Give it to :func:`restore_callback_states` when the call fails.
+    """
+    callbacks = value if isinstance(value, list | tuple) else [value]
+    return [(cb, cb._save_state()) for cb in callbacks if hasattr(cb, "_save_state")]
+
+
+def restore_callback_states(saved):
+    """Put the callbacks' memories back as :func:`save_callback_states` found them.
+
+    Parameters
+    ----------
+    saved : list of (callback, dict)
+        What :func:`save_callback_states` returned.
+    """
+    for cb, state in saved:
+        cb._restore_state(state)
+
+
+def _after_epoch(callbacks, estimator, info):
+    """Call every callback in order; return True if any asked to stop."""
+    # Every callback sees every epoch, the one that stops training too.
+    return any([bool(cb(estimator, info)) for cb in callbacks])
+
+
+def _end(callbacks, estimator):
+    for cb in callbacks:
+        hook = getattr(cb, "on_train_end", None)
+        if hook is not None:
+            hook(estimator)
