@@ -1,12 +1,7 @@
 """The vectorized core: a fully connected network on one flat parameter buffer.
 
-All weights, then all biases, then the PReLU slopes, then the batch
-normalization scales and shifts live in one contiguous vector; layers see
-reshaped views of it. L-BFGS and gradient checks take the vector as it is,
-optimizers update it in one vectorized step, and the L2 penalty is one dot
-product over the leading block of weights. The running statistics of batch
-normalization are not learned by gradient: they live in a second, separate
-vector (:meth:`Network.init_stats`).
+Where each parameter lives in the flat vector is :mod:`sklmlp._layout`'s
+business (unpack, pack, initialization); this module runs the network on it.
 
 A batch costs a matrix product, a bias add and an in-place activation per layer
 on the way forward, and two matrix products per layer on the way back. Nothing
@@ -20,9 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _batchnorm
-from ._activations import ACTIVATIONS, PRELU_INIT
-from ._batchnorm import BatchNormViews
-from ._initializers import init_layer
+from ._activations import ACTIVATIONS
+from ._layout import ParameterLayout
 from ._losses import LOSSES, OUTPUT_ACTIVATIONS
 
 __all__ = ["Network"]
@@ -63,7 +57,7 @@ def _dot_into(A, W, out):
     return out
 
 
-class Network:
+class Network(ParameterLayout):
     """A fully connected network: layer shapes, parameter layout, forward, backward.
 
     Parameters
@@ -137,44 +131,7 @@ class Network:
         }
         self.dtype = np.dtype(dtype)
 
-        units = self.layer_units
-        n_layers = len(units) - 1
-        pieces = [act.pieces(self.options) for act in self.activations] + [1]
-        # Width of each layer's pre-activation block (units * pieces for maxout).
-        self.widths = [units[i + 1] * pieces[i] for i in range(n_layers)]
-
-        offset = 0
-        self._weight_spans = []
-        for i in range(n_layers):
-            size = units[i] * self.widths[i]
-            self._weight_spans.append(
-                (offset, offset + size, (units[i], self.widths[i]))
-            )
-            offset += size
-        self.n_weights = offset
-        normalized = [*self.batch_norm, False]  # never the output layer
-        self._bias_spans = []
-        for width, norm in zip(self.widths, normalized):
-            # A normalized layer's bias would be cancelled by the mean.
-            self._bias_spans.append(None if norm else (offset, offset + width))
-            offset += 0 if norm else width
-        self._slope_spans = []
-        for i, act in enumerate(self.activations):
-            size = act.n_params(units[i + 1], self.options)
-            self._slope_spans.append((offset, offset + size) if size else None)
-            offset += size
-        # Per normalized layer: its scales, then its shifts (one per column);
-        # and, in the statistics vector, its running means, then variances.
-        self._norm_spans = []
-        self.n_stats = 0
-        for width, norm in zip(self.widths, self.batch_norm):
-            if norm:
-                self._norm_spans.append((offset, self.n_stats, width))
-                offset += 2 * width
-                self.n_stats += 2 * width
-            else:
-                self._norm_spans.append(None)
-        self.n_params = offset
+        self._lay_out()
         self._workspaces = {}
 
     def __getstate__(self):
@@ -196,151 +153,6 @@ class Network:
         self.activations = [ACTIVATIONS[name] for name in state["activations"]]
         self.loss_kind = LOSSES[state["loss_kind"]]
         self.output_activation = OUTPUT_ACTIVATIONS[self.loss_kind.output]
-
-    # -- parameter layout -------------------------------------------------------
-
-    def unpack(self, params, stats=None):
-        """Return per-layer views of a flat parameter (or gradient) vector.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            The flat vector.
-        stats : ndarray of shape (n_stats,), default=None
-            The running statistics of batch normalization, for views of them.
-
-        Returns
-        -------
-        weights : list of ndarray
-            ``weights[i]`` has shape ``(layer_units[i], widths[i])``.
-        biases : list of ndarray or None
-            ``biases[i]`` has shape ``(widths[i],)``; None for a normalized
-            layer, which has no bias.
-        slopes : list of ndarray or None
-            One entry per hidden layer: the PReLU slopes, or None.
-        norms : list of BatchNormViews or None
-            One entry per hidden layer: its scale and shift (and, with
-            ``stats``, its running mean and variance), or None.
-        """
-        weights = [params[a:b].reshape(shape) for a, b, shape in self._weight_spans]
-        biases = [None if s is None else params[s[0] : s[1]] for s in self._bias_spans]
-        slopes = [None if s is None else params[s[0] : s[1]] for s in self._slope_spans]
-        norms = []
-        for span in self._norm_spans:
-            if span is None:
-                norms.append(None)
-                continue
-            a, b, w = span
-            mean = var = None
-            if stats is not None:
-                mean, var = stats[b : b + w], stats[b + w : b + 2 * w]
-            norms.append(
-                BatchNormViews(params[a : a + w], params[a + w : a + 2 * w], mean, var)
-            )
-        return weights, biases, slopes, norms
-
-    def pack(self, weights, biases, slopes, norms=None):
-        """Copy per-layer arrays into a new flat vector of this network's dtype.
-
-        Parameters
-        ----------
-        weights, biases, slopes : lists of ndarray
-            As returned by :meth:`unpack`.
-        norms : list of BatchNormViews or None, default=None
-            Scales and shifts of the normalized layers (their statistics are
-            not parameters: see :meth:`pack_stats`).
-
-        Returns
-        -------
-        ndarray of shape (n_params,)
-        """
-        params = np.empty(self.n_params, dtype=self.dtype)
-        views = self.unpack(params)
-        for view, value in zip(sum(views[:3], []), weights + biases + slopes):
-            if view is not None:
-                view[...] = value
-        for view, value in zip(views[3], norms or []):
-            if view is not None:
-                view.scale[...], view.shift[...] = value.scale, value.shift
-        return params
-
-    def init_stats(self):
-        """Return a fresh running-statistics vector: means 0, variances 1.
-
-        Returns
-        -------
-        ndarray of shape (n_stats,)
-        """
-        stats = np.empty(self.n_stats, dtype=self.dtype)
-        for view in self.unpack(np.empty(self.n_params, self.dtype), stats)[3]:
-            if view is not None:
-                view.mean[...], view.var[...] = 0, 1
-        return stats
-
-    def pack_stats(self, norms):
-        """Copy the running statistics of ``norms`` into a new statistics vector.
-
-        Parameters
-        ----------
-        norms : list of BatchNormViews or None
-            As returned by :meth:`unpack` with ``stats``.
-
-        Returns
-        -------
-        ndarray of shape (n_stats,)
-        """
-        stats = self.init_stats()
-        views = self.unpack(np.empty(self.n_params, self.dtype), stats)[3]
-        for view, value in zip(views, norms):
-            if view is not None:
-                view.mean[...], view.var[...] = value.mean, value.var
-        return stats
-
-    def init_params(
-        self, rng, schemes, init_activations, bias_init, Y=None, sample_weight=None
-    ):
-        """Draw a fresh flat parameter vector.
-
-        Parameters
-        ----------
-        rng : numpy.random.RandomState
-            Drawn from layer by layer, weights before biases, as scikit-learn's
-            MLP does, so Glorot-initialized nets start from the same numbers.
-        schemes : list of str
-            One initialization scheme per layer (output layer included).
-        init_activations : list of str
-            The activation each scheme should assume, one per layer.
-        bias_init : float or 'auto'
-            See :func:`sklmlp._initializers.init_layer`.
-        Y : ndarray of shape (n_samples, n_outputs), default=None
-            Training targets. When given and the loss has a baseline (Poisson),
-            the output bias starts at the best constant model.
-        sample_weight : ndarray of shape (n_samples,), default=None
-            Weights for that baseline.
-
-        Returns
-        -------
-        ndarray of shape (n_params,)
-        """
-        params = np.empty(self.n_params, dtype=self.dtype)
-        weights, biases, slopes, norms = self.unpack(params)
-        for i, (scheme, activation) in enumerate(zip(schemes, init_activations)):
-            # A normalized layer draws its bias too (and drops it), so that a
-            # net starts from the same weights with and without normalization.
-            weights[i][...], bias = init_layer(
-                rng, scheme, activation, self.layer_units[i], self.widths[i], bias_init
-            )
-            if biases[i] is not None:
-                biases[i][...] = bias
-        for s in slopes:
-            if s is not None:
-                s[...] = PRELU_INIT
-        for norm in norms:
-            if norm is not None:  # the identity map at the start
-                norm.scale[...], norm.shift[...] = 1, 0
-        if Y is not None and self.loss_kind.baseline is not None:
-            biases[-1][...] = self.loss_kind.baseline(Y, sample_weight)
-        return params
 
     # -- forward ----------------------------------------------------------------
 
