@@ -22,12 +22,14 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import resolve_activation
+from ._batchnorm import BatchNormViews
 from ._initializers import resolve_init
 from ._network import Network
 from ._optimizers import OPTIMIZERS
 from ._parameters import (
     ACTIVATION_OPTIONS,
     PARAMETER_CONSTRAINTS,
+    batch_norm_flags,
     dropout_rates,
     hidden_activations,
     hidden_sizes,
@@ -98,6 +100,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         dropout,
         input_noise,
         callbacks,
+        batch_norm,
+        batch_norm_momentum,
+        batch_norm_epsilon,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -130,6 +135,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self.dropout = dropout
         self.input_noise = input_noise
         self.callbacks = callbacks
+        self.batch_norm = batch_norm
+        self.batch_norm_momentum = batch_norm_momentum
+        self.batch_norm_epsilon = batch_norm_epsilon
 
     # -- fitting --------------------------------------------------------------
 
@@ -194,6 +202,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
     def _fit_transaction(self, X, y, sample_weight, incremental, classes):
         sizes = hidden_sizes(self.hidden_layer_sizes)
         activations = hidden_activations(self.activation, len(sizes))
+        batch_norm = batch_norm_flags(self.batch_norm, len(sizes))
         dropout = dropout_rates(self.dropout, len(sizes), self.solver)
         callbacks = check_callbacks(self.callbacks)
         if self.input_noise and self.solver == "lbfgs":
@@ -245,22 +254,26 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             # that a failed call leaves the stored one as it was.
             self._random_state = copy.deepcopy(self._random_state)
         if first_pass:
-            # A new model trains in the vector it was drawn into: on failure,
+            # A new model trains in the vectors it was drawn into: on failure,
             # _fit restores what the estimator held before this call.
-            params = self._initialize(units, activations, X.dtype, Y, sample_weight)
-        else:
-            self._check_architecture(units, activations)
-            # Training goes on in a copy, so that a failed call leaves the
-            # fitted weights as they were.
-            params = self._network.pack(
-                self.coefs_, self.intercepts_, self._slopes_or_empty()
+            params, stats = self._initialize(
+                units, activations, batch_norm, X.dtype, Y, sample_weight
             )
+        else:
+            self._check_architecture(units, activations, batch_norm)
+            # Training goes on in copies, so that a failed call leaves the
+            # fitted weights and statistics as they were.
+            norms = self._norms()
+            params = self._network.pack(
+                self.coefs_, self.intercepts_, self._slopes_or_empty(), norms
+            )
+            stats = self._network.pack_stats(norms)
         network = self._network
 
         settings = self._settings(dropout)
         if self.solver == "lbfgs":
-            params = fit_lbfgs(
-                self, network, params, X, Y, sample_weight, settings, callbacks
+            params, stats = fit_lbfgs(
+                self, network, params, stats, X, Y, sample_weight, settings, callbacks
             )
         else:
             if not incremental or not hasattr(self, "_optimizer"):
@@ -269,10 +282,11 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
                 # Work on a copy so that a failed call leaves the stored state
                 # intact.
                 self._optimizer = copy.deepcopy(self._optimizer)
-            params = fit_stochastic(
+            params, stats = fit_stochastic(
                 self,
                 network,
                 params,
+                stats,
                 self._optimizer,
                 X,
                 Y,
@@ -286,10 +300,10 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
                 # a (512, 256) net at batch 256); partial_fit keeps them for
                 # the next call.
                 network.clear_workspaces()
-        self._publish(params)
+        self._publish(params, stats)
         return self
 
-    def _initialize(self, units, activations, dtype, Y, sample_weight):
+    def _initialize(self, units, activations, batch_norm, dtype, Y, sample_weight):
         n_hidden = len(units) - 2
         self.n_outputs_ = units[-1]
         self.n_layers_ = len(units)
@@ -301,6 +315,8 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             loss,
             leaky_relu_slope=self.leaky_relu_slope,
             maxout_pieces=self.maxout_pieces,
+            batch_norm=batch_norm,
+            batch_norm_epsilon=self.batch_norm_epsilon,
             dtype=dtype,
         )
         self._network = network
@@ -325,19 +341,25 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             Y=Y if self._starts_at_baseline() else None,
             sample_weight=sample_weight,
         )
-        self._publish(params)
+        stats = network.init_stats()
+        self._publish(params, stats)
         start_records(self, holds_out=self._holds_out())
         self.__dict__.pop("_optimizer", None)
-        return params
+        return params, stats
 
-    def _check_architecture(self, units, activations):
+    def _check_architecture(self, units, activations, batch_norm):
         network = self._network
-        if network.layer_units != units or self.layer_activations_ != activations:
+        if (
+            network.layer_units != units
+            or self.layer_activations_ != activations
+            or network.batch_norm != batch_norm
+        ):
             raise ValueError(
                 "warm_start and partial_fit need the architecture of the fitted "
                 f"model (layer units {network.layer_units}, activations "
-                f"{self.layer_activations_}); got layer units {units} and "
-                f"activations {activations}. Set warm_start=False to start over."
+                f"{self.layer_activations_}, batch_norm {network.batch_norm}); "
+                f"got layer units {units}, activations {activations} and "
+                f"batch_norm {batch_norm}. Set warm_start=False to start over."
             )
         # The settings the fitted network was built with: the loss always, an
         # activation's option where a layer uses that activation.
@@ -348,6 +370,11 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         for option, activation in ACTIVATION_OPTIONS.items():
             if activation in activations:
                 built[option] = (network.options[option], getattr(self, option))
+        if any(batch_norm):
+            built["batch_norm_epsilon"] = (
+                network.batch_norm_epsilon,
+                self.batch_norm_epsilon,
+            )
         changed = {name: pair for name, pair in built.items() if pair[0] != pair[1]}
         if changed:
             was = ", ".join(f"{name}={old!r}" for name, (old, _) in changed.items())
@@ -360,12 +387,37 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
     def _slopes_or_empty(self):
         return [np.empty(0) if s is None else s for s in self.prelu_slopes_]
 
-    def _publish(self, params):
-        """Expose the flat vector as per-layer attributes (views into it)."""
-        weights, biases, slopes, _ = self._network.unpack(params)
+    def _norms(self):
+        """Return the published batch-normalization arrays per hidden layer."""
+        return [
+            None if scale is None else BatchNormViews(scale, shift, mean, var)
+            for scale, shift, mean, var in zip(
+                self.batch_norm_scale_,
+                self.batch_norm_shift_,
+                self.batch_norm_mean_,
+                self.batch_norm_var_,
+            )
+        ]
+
+    def _fitted_arrays(self):
+        """Every array a fitted model predicts with (views; None entries left out)."""
+        arrays = self.coefs_ + self.intercepts_ + self.prelu_slopes_
+        for views in self._norms():
+            arrays += [] if views is None else list(views)
+        return [a for a in arrays if a is not None]
+
+    def _publish(self, params, stats):
+        """Expose the flat vectors as per-layer attributes (views into them)."""
+        weights, biases, slopes, norms = self._network.unpack(params, stats)
         self.coefs_ = weights
         self.intercepts_ = biases
         self.prelu_slopes_ = slopes
+        for name in ("scale", "shift", "mean", "var"):
+            setattr(
+                self,
+                f"batch_norm_{name}_",
+                [None if views is None else getattr(views, name) for views in norms],
+            )
         self.n_params_ = self._network.n_params
         self.n_neurons_ = int(sum(self._network.layer_units[1:]))
 
@@ -389,6 +441,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             max_fun=self.max_fun,
             dropout=dropout,
             input_noise=self.input_noise,
+            batch_norm_momentum=self.batch_norm_momentum,
         )
 
     def _stratify_labels(self, Y):
@@ -497,9 +550,8 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         # as an error instead of warning and returning inf or NaN scores.
         with np.errstate(over="ignore", invalid="ignore"):
             X = X.astype(self._network.dtype, copy=False)
-            norms = [None] * len(slopes)
             out = self._network.forward(
-                self.coefs_, self.intercepts_, slopes, norms, X, hidden=hidden
+                self.coefs_, self.intercepts_, slopes, self._norms(), X, hidden=hidden
             )
         if not np.isfinite(out[0] if hidden else out).all():
             raise ValueError(

@@ -133,6 +133,28 @@ SHARED_PARAMETERS_DOC = """
         ``on_train_end(estimator)`` bracket every call to ``fit`` and
         ``partial_fit``. :mod:`sklmlp.callbacks` has ready-made ones: scores,
         early stopping, checkpoints, learning-rate schedules, a progress bar.
+
+    batch_norm : bool or list of bool, default=False
+        Batch normalization (Ioffe and Szegedy, 2015) of every hidden layer, or
+        one flag per hidden layer: a layer's pre-activations (each maxout piece)
+        are normalized to zero mean and unit variance, then scaled and shifted
+        by learned parameters, before the activation. While training, a batch
+        is normalized with its own (sample-weighted) statistics; predictions,
+        scores, ``hidden_activations`` and early stopping's held-out score use
+        the running statistics. A normalized layer has no bias (the shift
+        replaces it). A batch of one row cannot be normalized by its own
+        statistics: it is normalized with the running ones and leaves them
+        as they are. 'lbfgs' trains on the statistics of the whole training
+        set, and ends with them as running statistics.
+
+    batch_norm_momentum : float, default=0.1
+        Weight of each batch in the running statistics, in (0, 1], as in
+        PyTorch's ``BatchNorm1d``: ``running = (1 - momentum) * running +
+        momentum * batch`` (Keras's ``momentum=0.99`` is 0.01 here). The
+        running variance is the biased one that normalized the batch.
+
+    batch_norm_epsilon : float, default=1e-5
+        Added to the variance before its square root.
 """
 
 SHARED_ATTRIBUTES_DOC = """
@@ -169,11 +191,21 @@ SHARED_ATTRIBUTES_DOC = """
         ``units * maxout_pieces``, unit ``u`` owning columns ``u * k`` to
         ``u * k + k - 1``.
 
-    intercepts_ : list of ndarray
-        ``intercepts_[i]`` is the bias vector of layer ``i``.
+    intercepts_ : list of (ndarray or None)
+        ``intercepts_[i]`` is the bias vector of layer ``i``; None for a
+        batch-normalized layer, which has none.
 
     prelu_slopes_ : list of (ndarray or None)
         One entry per hidden layer: the learned PReLU slopes, or None.
+
+    batch_norm_scale_, batch_norm_shift_ : list of (ndarray or None)
+        One entry per hidden layer: the learned scale and shift of its
+        normalized pre-activations (shape ``(fan_out,)`` as ``coefs_[i]``'s
+        columns), or None where the layer is not normalized.
+
+    batch_norm_mean_, batch_norm_var_ : list of (ndarray or None)
+        One entry per hidden layer: the running mean and (biased) variance
+        that normalize it outside training, or None.
 
     layer_activations_ : list of str
         The activation of each hidden layer, aliases resolved.
@@ -200,7 +232,8 @@ SHARED_ATTRIBUTES_DOC = """
         Output activation.
 
     n_params_ : int
-        Learnable parameters: weights, biases and PReLU slopes.
+        Learnable parameters: weights, biases, PReLU slopes and batch
+        normalization's scales and shifts (not its running statistics).
 
     n_neurons_ : int
         Neurons, counted as the notes count them (hidden and output units, the

@@ -107,6 +107,9 @@ class MLPClassifierPrimer(BaseMLPClassifier):
         dropout=0.0,
         input_noise=0.0,
         callbacks=None,
+        batch_norm=False,
+        batch_norm_momentum=0.1,
+        batch_norm_epsilon=1e-5,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -140,6 +143,9 @@ class MLPClassifierPrimer(BaseMLPClassifier):
             dropout=dropout,
             input_noise=input_noise,
             callbacks=callbacks,
+            batch_norm=batch_norm,
+            batch_norm_momentum=batch_norm_momentum,
+            batch_norm_epsilon=batch_norm_epsilon,
         )
         self.class_weight = class_weight
 
@@ -240,6 +246,9 @@ class MLPRegressorPrimer(BaseMLPRegressor):
         dropout=0.0,
         input_noise=0.0,
         callbacks=None,
+        batch_norm=False,
+        batch_norm_momentum=0.1,
+        batch_norm_epsilon=1e-5,
         normalize_y=True,
     ):
         super().__init__(
@@ -274,5 +283,8 @@ class MLPRegressorPrimer(BaseMLPRegressor):
             dropout=dropout,
             input_noise=input_noise,
             callbacks=callbacks,
+            batch_norm=batch_norm,
+            batch_norm_momentum=batch_norm_momentum,
+            batch_norm_epsilon=batch_norm_epsilon,
         )
         self.normalize_y = normalize_y

@@ -314,6 +314,8 @@ class Network(ParameterLayout):
         if self.n_stats:
             views = self.unpack(params, stats)
             self._forward_train(views, X, None, None, 0.0, sample_weight, 1.0)
+            # Buffers the size of the whole data: not worth keeping.
+            self._workspaces.pop(X.shape[0], None)
 
     # -- loss and gradient ------------------------------------------------------
 

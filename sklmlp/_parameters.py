@@ -16,6 +16,7 @@ from ._initializers import INITIALIZERS
 __all__ = [
     "ACTIVATION_OPTIONS",
     "PARAMETER_CONSTRAINTS",
+    "batch_norm_flags",
     "dropout_rates",
     "hidden_activations",
     "hidden_sizes",
@@ -69,6 +70,9 @@ PARAMETER_CONSTRAINTS = {
     "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     "input_noise": [Interval(Real, 0, None, closed="left")],
     "callbacks": [None, list, tuple, callable],
+    "batch_norm": ["boolean", list, tuple],
+    "batch_norm_momentum": [Interval(Real, 0, 1, closed="right")],
+    "batch_norm_epsilon": [Interval(Real, 0, None, closed="neither")],
 }
 """Parameter -> what scikit-learn's ``_validate_params`` accepts."""
 
@@ -137,6 +141,27 @@ def hidden_activations(value, n_hidden):
                 f"got {name!r}."
             )
     return [resolve_activation(name) for name in names]
+
+
+def batch_norm_flags(value, n_hidden):
+    """Return the ``batch_norm`` parameter as one bool per hidden layer.
+
+    Parameters
+    ----------
+    value : bool or sequence of bool
+        The parameter.
+    n_hidden : int
+        Number of hidden layers.
+
+    Returns
+    -------
+    list of bool
+    """
+    flags = _per_layer("batch_norm", value, n_hidden)
+    for flag in flags:
+        if not isinstance(flag, bool | np.bool_):
+            raise ValueError(f"batch_norm entries must be True or False, got {flag!r}.")
+    return [bool(flag) for flag in flags]
 
 
 def dropout_rates(value, n_hidden, solver):

@@ -84,6 +84,8 @@ class Settings:
         Drop rate per hidden layer.
     input_noise : float
         Standard deviation of the Gaussian input noise.
+    batch_norm_momentum : float
+        Weight of each batch in batch normalization's running statistics.
     """
 
     max_iter: int
@@ -98,6 +100,7 @@ class Settings:
     max_fun: int
     dropout: object = None
     input_noise: float = 0.0
+    batch_norm_momentum: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -208,10 +211,11 @@ def _split_validation(estimator, X, Y, sample_weight, validation_fraction):
 # -- the stopping rules --------------------------------------------------------------
 
 
-def _track_validation(estimator, network, params, validation, info, settings):
+def _track_validation(estimator, network, state, validation, info, settings):
     """Score the held-out data; return True at a new best score."""
     X_val, Y_val, sw_val = validation
-    scores = network.forward(*network.unpack(params), X_val)
+    # Batch normalization as at predict time: the running statistics.
+    scores = network.forward(*network.unpack(*state), X_val)
     score = estimator._score_from_scores(scores, Y_val, sw_val)
     # The loss from the same forward pass as the score, not a second one.
     value = network.data_loss(scores, Y_val, sw_val)
@@ -284,6 +288,7 @@ def fit_stochastic(
     estimator,
     network,
     params,
+    stats,
     optimizer,
     X,
     Y,
@@ -303,6 +308,8 @@ def fit_stochastic(
         The network.
     params : ndarray of shape (n_params,)
         Flat parameters, updated in place.
+    stats : ndarray of shape (n_stats,)
+        Running statistics of batch normalization, updated in place.
     optimizer : SGD or Adam
         The update rule and its state.
     X, Y, sample_weight
@@ -316,9 +323,9 @@ def fit_stochastic(
 
     Returns
     -------
-    ndarray of shape (n_params,)
-        The final weights: the best held-out epoch's with early stopping,
-        else ``params``.
+    params, stats : ndarray
+        The final weights and statistics: the best held-out epoch's with
+        early stopping, else ``params`` and ``stats``.
     """
     early_stopping = settings.early_stopping
     # A warm start may switch early stopping on or off (scikit-learn then
@@ -339,7 +346,7 @@ def fit_stochastic(
         final = _epochs(
             estimator,
             network,
-            params,
+            (params, stats),
             optimizer,
             (X, Y, sample_weight),
             validation,
@@ -347,7 +354,7 @@ def fit_stochastic(
             callbacks,
             incremental,
         )
-        estimator._publish(final)
+        estimator._publish(*final)
     finally:
         _end(callbacks, estimator)
     return final
@@ -356,7 +363,7 @@ def fit_stochastic(
 def _epochs(
     estimator,
     network,
-    params,
+    state,
     optimizer,
     train,
     validation,
@@ -364,12 +371,20 @@ def _epochs(
     callbacks,
     incremental,
 ):
-    """Run the epoch loop; return the final weights."""
+    """Run the epoch loop; return the final weights and statistics."""
+    params, stats = state
     X, Y, sample_weight = train
     early_stopping = validation is not None
-    best_params = params.copy() if early_stopping else None
+    best = (params.copy(), stats.copy()) if early_stopping else None
     n_samples = X.shape[0]
     batch_size = _batch_size(settings.batch_size, n_samples)
+    if batch_size == 1 and n_samples > 1 and network.n_stats:
+        warnings.warn(
+            "batch_norm with batch_size=1: a batch of one row cannot be "
+            "normalized by its own statistics, so every batch is normalized with "
+            "the running statistics, which then never change. Use batches of "
+            "at least 2 rows."
+        )
     rng = estimator._random_state
 
     # The visiting order is re-permuted every epoch, as scikit-learn does.
@@ -392,22 +407,24 @@ def _epochs(
                 alpha=settings.alpha,
                 dropout=settings.dropout,
                 input_noise=settings.input_noise,
+                stats=stats,
+                momentum=settings.batch_norm_momentum,
             )
             estimator.n_iter_ += 1
             _check_finite(estimator, loss, params)
             estimator.loss_ = float(loss)
             estimator.t_ += n_samples
             estimator.loss_curve_.append(estimator.loss_)
-            estimator._publish(params)
+            estimator._publish(params, stats)
             if settings.verbose:
                 print(f"Iteration {estimator.n_iter_}, loss = {estimator.loss_:.8f}")
 
             info = {"epoch": estimator.n_iter_, "loss": estimator.loss_}
             if early_stopping:
                 if _track_validation(
-                    estimator, network, params, validation, info, settings
+                    estimator, network, state, validation, info, settings
                 ):
-                    best_params = params.copy()
+                    best = (params.copy(), stats.copy())
             else:
                 _track_training_loss(estimator, settings)
             info["learning_rate"] = optimizer.learning_rate
@@ -432,15 +449,20 @@ def _epochs(
         warnings.warn("Training interrupted by user.")
         if not np.isfinite(params).all():
             raise
-        estimator._publish(params)
-    return best_params if early_stopping else params
+        estimator._publish(params, stats)
+    return best if early_stopping else (params, stats)
 
 
 # -- lbfgs --------------------------------------------------------------------------
 
 
-def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbacks):
+def fit_lbfgs(
+    estimator, network, params, stats, X, Y, sample_weight, settings, callbacks
+):
     """Train with SciPy's L-BFGS-B; callbacks see every iteration.
+
+    The objective normalizes batch-normalized layers with the statistics of the
+    whole training set; the running statistics end as those of the solution.
 
     Parameters
     ----------
@@ -451,6 +473,8 @@ def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbac
         The network.
     params : ndarray of shape (n_params,)
         The starting point.
+    stats : ndarray of shape (n_stats,)
+        Running statistics of batch normalization, overwritten.
     X, Y, sample_weight
         Training data.
     settings : Settings
@@ -460,8 +484,8 @@ def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbac
 
     Returns
     -------
-    ndarray of shape (n_params,)
-        The solution, in the network's dtype.
+    params, stats : ndarray
+        The solution, in the network's dtype, and its statistics.
     """
     # The estimator's curve grows with the iterations, as with sgd (a warm
     # start begins a new one, as in scikit-learn).
@@ -473,8 +497,11 @@ def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbac
         if settings.verbose:
             print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
         if callbacks:
-            # Callbacks see the current iterate, as after an epoch of sgd.
-            estimator._publish(intermediate_result.x.astype(network.dtype))
+            # Callbacks see the current iterate, as after an epoch of sgd,
+            # with the statistics it normalizes the training set with.
+            current = intermediate_result.x.astype(network.dtype)
+            network.update_stats(current, stats, X, sample_weight)
+            estimator._publish(current, stats)
             estimator.n_iter_ = len(curve)
             info = {"epoch": len(curve), "loss": curve[-1]}
             if _after_epoch(callbacks, estimator, info):
@@ -516,10 +543,11 @@ def fit_lbfgs(estimator, network, params, X, Y, sample_weight, settings, callbac
         best = estimator.best_loss_
         loss = estimator.loss_
         estimator.best_loss_ = loss if best is None else min(best, loss)
-        estimator._publish(params)
+        network.update_stats(params, stats, X, sample_weight)
+        estimator._publish(params, stats)
     finally:
         _end(callbacks, estimator)
-    return params
+    return params, stats
 
 
 # -- the callback protocol ---------------------------------------------------------

@@ -77,6 +77,7 @@ from skl2onnx.common.data_types import (
 from skl2onnx.common.utils import check_input_and_output_numbers
 from sklearn.utils.validation import check_is_fitted
 
+from ._batchnorm import inference_affine
 from ._estimators import MLPClassifierPrimer, MLPRegressorPrimer
 from ._losses import _log_max
 
@@ -183,7 +184,17 @@ def _affine_layers(model):
     transform applied at inference (a batch normalization folded into the
     weights) is substituted here, and every layer's ``MatMul`` + ``Add`` follows.
     """
-    return list(zip(model.coefs_, model.intercepts_))
+    layers = []
+    eps = model._network.batch_norm_epsilon
+    norms = [*model._norms(), None]  # the output layer is never normalized
+    for W, b, views in zip(model.coefs_, model.intercepts_, norms):
+        if views is not None:
+            # Inference-mode normalization is the affine map z * k + c: fold it
+            # into the layer, W k and c, as the estimator computes it.
+            k, c = inference_affine(views, eps)
+            W, b = W * k, c
+        layers.append((W, b))
+    return layers
 
 
 def _layers(model):

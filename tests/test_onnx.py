@@ -32,6 +32,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
 from sklmlp._activations import ACTIVATIONS
+from sklmlp._batchnorm import inference_affine
 
 skl2onnx = pytest.importorskip("skl2onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -111,9 +112,14 @@ def _score_scale(model, X):
     pieces = estimator._network.options["maxout_pieces"]
     activations = [*estimator.layer_activations_, "identity"]
     slopes = [*estimator.prelu_slopes_, None]
-    for W, b, name, slope in zip(
-        estimator.coefs_, estimator.intercepts_, activations, slopes
+    norms = [*estimator._norms(), None]
+    eps = estimator._network.batch_norm_epsilon
+    for W, b, name, slope, views in zip(
+        estimator.coefs_, estimator.intercepts_, activations, slopes, norms
     ):
+        if views is not None:  # normalization at predict time: z * k + c
+            k, b = inference_affine(views, eps)
+            W = W * k
         a = a @ np.abs(W) + np.abs(b)
         if name == "maxout":
             a = a.reshape(len(a), -1, pieces).max(axis=2)
@@ -206,6 +212,12 @@ HIDDEN = {
         hidden_layer_sizes=(7, 6, 5), activation=["tanh", "maxout", "prelu"]
     ),
     "no-hidden": dict(hidden_layer_sizes=()),
+    "batch-norm": dict(activation="relu", batch_norm=True),
+    "batch-norm-per-layer": dict(
+        hidden_layer_sizes=(7, 6, 5),
+        activation=["tanh", "maxout", "prelu"],
+        batch_norm=[True, True, False],
+    ),
 }
 
 
@@ -219,6 +231,9 @@ def test_hidden_layers(config, dtype, pipeline):
     if config == "prelu":  # the slopes have moved away from their start
         slopes = (model[-1] if pipeline else model).prelu_slopes_[0]
         assert np.ptp(slopes) > 0
+    if config.startswith("batch-norm"):  # statistics away from (0, 1)
+        var = _estimator(model).batch_norm_var_[0]
+        assert np.abs(var - 1).max() > 0.05
     _assert_classifier_matches(model, X_EVAL.astype(dtype), dtype)
 
 
@@ -255,14 +270,19 @@ def test_scores_swept_through_the_tails(target, loss, dtype):
 @pytest.mark.parametrize("normalize_y", [True, False], ids=["normalize", "raw-y"])
 @pytest.mark.parametrize("loss", ["squared_error", "poisson"])
 @pytest.mark.parametrize("n_outputs", [1, 2])
-def test_regressor(n_outputs, loss, normalize_y, dtype, pipeline):
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch-norm"])
+def test_regressor(batch_norm, n_outputs, loss, normalize_y, dtype, pipeline):
     y = np.c_[X_TRAIN[:, 0] - 2 * X_TRAIN[:, 1], X_TRAIN[:, 2]][:, :n_outputs]
     if loss == "poisson":
         y = np.exp(np.clip(y, -3, 1))
     else:
         y = 50 + 20 * y  # far from zero mean and unit scale: normalize_y matters
     estimator = MLPRegressorPrimer(
-        loss, hidden_layer_sizes=(8,), normalize_y=normalize_y, **FIT
+        loss,
+        hidden_layer_sizes=(8,),
+        normalize_y=normalize_y,
+        batch_norm=batch_norm,
+        **FIT,
     )
     model = _fit(estimator, X_TRAIN, y.squeeze(), dtype, pipeline)
     X = X_EVAL.astype(dtype)

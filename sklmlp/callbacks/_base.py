@@ -237,5 +237,6 @@ def installed(module):
 
 
 def weights(estimator):
-    slopes = [s for s in estimator.prelu_slopes_ if s is not None]
-    return estimator.coefs_ + estimator.intercepts_ + slopes
+    # What the model predicts with: weights, biases, slopes, and batch
+    # normalization's scales, shifts and running statistics.
+    return estimator._fitted_arrays()
