@@ -39,6 +39,15 @@ def _estimators():
         yield MLPRegressorPrimer(**small, weight_init=init, bias_init=0.01)
     yield MLPRegressorPrimer(**small, normalize_y=False)
     yield MLPRegressorPrimer(**small, loss="poisson", normalize_y=False)
+    # Batch normalization with each solver, and per layer.
+    for solver in SOLVERS:
+        yield MLPClassifierPrimer(**small, solver=solver, batch_norm=True)
+        yield MLPRegressorPrimer(**small, solver=solver, batch_norm=True)
+    yield MLPClassifierPrimer(
+        **{**small, "hidden_layer_sizes": (8, 8)},
+        activation=["maxout", "tanh"],
+        batch_norm=[True, False],
+    )
 
 
 def _default_estimators():
