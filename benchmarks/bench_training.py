@@ -13,7 +13,10 @@ a huge ``n_iter_no_change`` keep either from stopping early. Three tables:
    difference between the two loss curves, and test scores (accuracy or R^2);
 2. memory: peak traced memory during ``fit`` (tracemalloc sees NumPy's
    allocations), and the dtype of sklmlp's fitted parameters;
-3. prediction: the time of one ``predict`` call on one row and on 10,000 rows.
+3. prediction: the time of one ``predict`` call on one row and on 10,000 rows;
+4. batch normalization: sklmlp's seconds per epoch with ``batch_norm=True``
+   against the same net without it (adam, the large workload by default),
+   interleaved round by round.
 
 ``python benchmarks/bench_training.py`` (what ``make bench`` runs) takes a few
 minutes on two cores; ``--quick`` is a smoke run of well under a minute. The
@@ -82,8 +85,11 @@ def make_data(task, n_features, n_outputs, n_train, n_test, dtype, seed=0):
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 
 
-def make_estimator(library, task, hidden, batch_size, solver, max_iter):
-    """scikit-learn's or sklmlp's estimator, configured to do the same math."""
+def make_estimator(library, task, hidden, batch_size, solver, max_iter, **extra):
+    """scikit-learn's or sklmlp's estimator, configured to do the same math.
+
+    ``extra`` goes to sklmlp's estimator only (options scikit-learn lacks).
+    """
     params = dict(
         hidden_layer_sizes=hidden,
         activation="relu",
@@ -102,9 +108,9 @@ def make_estimator(library, task, hidden, batch_size, solver, max_iter):
     if library == "sklearn":
         return (MLPClassifier if classification else MLPRegressor)(**params)
     if classification:
-        return MLPClassifierPrimer(**params)
+        return MLPClassifierPrimer(**params, **extra)
     # scikit-learn trains on the targets as given.
-    return MLPRegressorPrimer(normalize_y=False, **params)
+    return MLPRegressorPrimer(normalize_y=False, **params, **extra)
 
 
 def n_params(hidden, n_features, n_outputs):
@@ -210,6 +216,32 @@ def time_predictions(args, row, X_test):
     return pred
 
 
+def time_batch_norm(args, data):
+    """sklmlp's seconds per epoch with and without batch normalization."""
+    name = args.batch_norm_workload
+    if name not in args.workloads or "adam" not in args.solvers:
+        return []
+    task, _, hidden, batch_size, _ = WORKLOADS[name]
+    rows = []
+    for dtype in args.dtypes:
+        X, y, _, _ = data[name, dtype]
+        row = dict(workload=name, dtype=dtype, plain=np.inf, norm=np.inf, pairs=[])
+        for r in range(args.repeats):
+            seconds = {}
+            for flag in (False, True) if r % 2 == 0 else (True, False):
+                est = make_estimator(
+                    "sklmlp", task, hidden, batch_size, "adam", args.epochs,
+                    batch_norm=flag,
+                )  # fmt: skip
+                seconds[flag] = seconds_per_epoch(est, X, y)
+            row["plain"] = min(row["plain"], seconds[False])
+            row["norm"] = min(row["norm"], seconds[True])
+            row["pairs"].append(ratio(seconds[True], seconds[False]))
+        row["loss"] = float(est.loss_)
+        rows.append(row)
+    return rows
+
+
 def run(args):
     peaks = {d: matmul_peak(np.dtype(d), args.matmul_n) for d in args.dtypes}
     data, rows = {}, []
@@ -244,7 +276,7 @@ def run(args):
         if row["solver"] == args.solvers[0]:
             predictions.append(time_predictions(args, row, X_test))
         del row["models"]
-    return peaks, rows, predictions
+    return peaks, rows, predictions, time_batch_norm(args, data)
 
 
 # -- report ---------------------------------------------------------------------
@@ -289,7 +321,29 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
-def format_report(args, peaks, results, predictions):
+def format_batch_norm(rows):
+    if not rows:
+        return []
+    out = [
+        "",
+        "Batch normalization: sklmlp, adam, seconds per epoch with batch_norm=True "
+        "and without (best of the rounds); cost = with / without; paired: median "
+        "over rounds of the ratio of the two fits of a round.",
+    ]
+    head = (
+        f"{'workload':<10} {'dtype':<7}{'s/ep plain':>11} {'s/ep bn':>8}"
+        f"{'cost':>6} {'paired':>7}"
+    )
+    out += [head, "-" * len(head)]
+    for r in rows:
+        out.append(
+            f"{r['workload']:<10} {r['dtype']:<7}{r['plain']:11.4f} {r['norm']:8.4f}"
+            f"{ratio(r['norm'], r['plain']):6.2f} {np.median(r['pairs']):7.2f}"
+        )
+    return out
+
+
+def format_report(args, peaks, results, predictions, batch_norm=()):
     out = [
         f"matmul peak (one {args.matmul_n}x{args.matmul_n} A @ B): "
         + ", ".join(f"{d} {g:.1f} GFLOP/s" for d, g in peaks.items()),
@@ -365,7 +419,15 @@ def format_report(args, peaks, results, predictions):
             f"{ratio(p['many_sklearn'], p['many_sklmlp']):6.2f}"
             f"{p['agree']:>8} {p['out_dtype']:>8}"
         )
+    out += format_batch_norm(batch_norm)
     out += ["", "Targets (read, never asserted):"] + summary(results, predictions)
+    if batch_norm:
+        costs = [np.median(r["pairs"]) for r in batch_norm]
+        verdict = "met" if max(costs) <= 1.25 else "NOT met"
+        out.append(
+            f"  batch_norm cost (paired)  <= 1.25x: max {max(costs):.2f}x over "
+            f"{len(costs)} cases: {verdict}"
+        )
     return "\n".join(out)
 
 
@@ -449,6 +511,11 @@ def parse_args(argv=None):
     )
     parser.add_argument("--matmul-n", type=int, default=2048)
     parser.add_argument(
+        "--batch-norm-workload",
+        default="large",
+        help="workload of the batch normalization rows (adam)",
+    )
+    parser.add_argument(
         "--blas-threads",
         type=int,
         default=None,
@@ -477,8 +544,8 @@ def main(argv=None):
     with limits:
         print(environment(args), flush=True)
         start = time.perf_counter()
-        peaks, results, predictions = run(args)
-        print(format_report(args, peaks, results, predictions))
+        peaks, results, predictions, batch_norm = run(args)
+        print(format_report(args, peaks, results, predictions, batch_norm))
         print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 

@@ -35,9 +35,16 @@ TINY = [
 def test_bench_training_reports_every_case(scripts, capsys):
     bench_training, _ = scripts
     bench_training.main(
-        [*TINY, "--workloads", "small,regression", "--solvers", "adam,lbfgs"]
-    )
+        [
+            *TINY, "--workloads", "small,regression", "--solvers", "adam,lbfgs",
+            "--batch-norm-workload", "small",
+        ]
+    )  # fmt: skip
     out = capsys.readouterr().out
+    # Batch normalization's cost, with and without, for each dtype.
+    bn = re.findall(r"^small\s+(float64|float32)\s+([\d.]+)\s+([\d.]+)\s", out, re.M)
+    assert [row[0] for row in bn[-2:]] == ["float64", "float32"], out
+    assert "batch_norm cost (paired)" in out
     training = re.findall(
         r"^(small|regression)\s+(float64|float32)\s+(adam|lbfgs)\s+(.*)$", out, re.M
     )
