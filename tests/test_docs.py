@@ -133,6 +133,7 @@ def test_user_guide_pages_exist():
     names = {page.stem for page in USER_GUIDE_PAGES}
     assert {"neuron", "activations", "architecture", "initialization"} <= names
     assert {"losses", "solvers", "sklearn", "training"} <= names
+    assert {"batch_norm", "persistence", "speed"} <= names
 
 
 @pytest.mark.parametrize("page", USER_GUIDE_PAGES, ids=lambda p: p.name)
@@ -174,6 +175,9 @@ def test_gallery_has_every_figure():
         "plot_universal_approximation",
         "plot_sklearn_comparison",
         "plot_lr_schedules",
+        "plot_batch_norm",
+        "plot_preprocessing",
+        "plot_onnx_export",
     } <= names
     assert (EXAMPLES / "README.rst").exists() or (EXAMPLES / "README.txt").exists()
 
