@@ -18,7 +18,10 @@ its input: a ``DoubleTensorType`` input computes in float64, a
   activation: ``Sigmoid``, ``Tanh``, ``Relu``, ``LeakyRelu`` and ``PRelu``
   with the learned slopes (in float64, which onnxruntime runs neither of in,
   their formulas ``Max(z, slope * z)`` and ``Relu(z) + slopes * Min(z, 0)``),
-  and maxout as ``Reshape`` to ``(n, units, pieces)`` + ``ReduceMax``.
+  and maxout as ``Reshape`` to ``(n, units, pieces)`` + ``ReduceMax``. A
+  batch-normalized layer is, at inference, the affine map ``z * k + c`` of
+  its running statistics: it is folded into the layer's ``MatMul`` and
+  ``Add`` (weights ``W * k``, bias ``c``).
 - Classifiers output the labels (``ArgMax`` + ``Gather`` on the classes;
   ``score > 0`` per label for multilabel targets) and, under
   ``loss='log_loss'``, the probabilities: ``exp`` of the log-softmax of the
@@ -27,8 +30,8 @@ its input: a ``DoubleTensorType`` input computes in float64, a
   does. Under ``loss='hinge'`` the second output holds the margins of
   ``decision_function``; a binary model gives two columns ``(-d, d)``, as
   skl2onnx's binary linear classifiers do, so that ZipMap has one per class.
-- Regressors output ``y_offset_ + y_scale_ * out`` (``out`` alone without
-  ``normalize_y``), where ``out`` is the output layer's scores, or their
+- Regressors output ``y_offset_ + y_scale_ * out`` (``out`` alone when the
+  targets are not rescaled), where ``out`` is the output layer's scores, or their
   exponential under ``loss='poisson'``, clipped before ``Exp`` as the
   estimator clips them. The output has shape ``(n_samples, n_outputs)``.
 
