@@ -9,6 +9,7 @@ them to the loop, and publishes the fitted attributes. A call to ``fit`` or
 """
 
 import copy
+import inspect
 import warnings
 from abc import ABCMeta, abstractmethod
 
@@ -157,7 +158,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         """Map encoded targets to the scale the network trains on (as they are)."""
         return Y
 
-    def _starts_at_baseline(self):
+    def _starts_at_baseline(self, incremental):
         """Whether the output bias starts at the loss's best constant model."""
         return True
 
@@ -257,7 +258,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             # A new model trains in the vectors it was drawn into: on failure,
             # _fit restores what the estimator held before this call.
             params, stats = self._initialize(
-                units, activations, batch_norm, X.dtype, Y, sample_weight
+                units, activations, batch_norm, X.dtype, Y, sample_weight, incremental
             )
         else:
             self._check_architecture(units, activations, batch_norm)
@@ -303,7 +304,9 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
         self._publish(params, stats)
         return self
 
-    def _initialize(self, units, activations, batch_norm, dtype, Y, sample_weight):
+    def _initialize(
+        self, units, activations, batch_norm, dtype, Y, sample_weight, incremental
+    ):
         n_hidden = len(units) - 2
         self.n_outputs_ = units[-1]
         self.n_layers_ = len(units)
@@ -338,7 +341,7 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             self.weight_init_,
             init_acts,
             self.bias_init,
-            Y=Y if self._starts_at_baseline() else None,
+            Y=Y if self._starts_at_baseline(incremental) else None,
             sample_weight=sample_weight,
         )
         stats = network.init_stats()
@@ -637,7 +640,22 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
             warnings.warn(
                 InconsistentVersionWarning(type(self).__name__, __version__, original)
             )
+            state = self._upgrade_state(dict(state))
         super().__setstate__(state)
+
+    def _upgrade_state(self, state):
+        """Fill in what a model saved by an earlier sklmlp version lacks."""
+        # Parameters added since: their defaults, unless the subclass knows
+        # better what the saved model did.
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if param.default is not inspect.Parameter.empty:
+                state.setdefault(name, param.default)
+        if "coefs_" in state:
+            n_hidden = len(state["coefs_"]) - 1
+            for name in ("scale", "shift", "mean", "var"):
+                state.setdefault(f"batch_norm_{name}_", [None] * n_hidden)
+            state.setdefault("epoch_scores_", {})
+        return state
 
     def __sklearn_tags__(self):
         """Declare sparse input support."""

@@ -172,13 +172,15 @@ class BaseMLPClassifier(ClassifierMixin, BaseMLPPrimer):
     def _multiclass(self):
         return self._label_binarizer.y_type_ == "multiclass"
 
-    def _starts_at_baseline(self):
+    def _starts_at_baseline(self, incremental):
         # class_weight reweights the classes on purpose, often by orders of
         # magnitude: the output layer starts at the reweighted class
         # frequencies (the best constant model) instead of spending its first
         # epochs learning them. Without it the biases are scikit-learn's draws,
-        # so the path stays scikit-learn's.
-        return self.class_weight is not None
+        # so the path stays scikit-learn's. Not for partial_fit: its first
+        # chunk may miss classes (that is what `classes=` is for), and a
+        # class without rows would start at log(eps) = -36, out of reach.
+        return self.class_weight is not None and not incremental
 
     def _loss_name(self, n_outputs):
         return _CLASSIFIER_LOSSES[self.loss, self._multiclass()]

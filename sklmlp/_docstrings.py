@@ -169,7 +169,8 @@ SHARED_ATTRIBUTES_DOC = """
         Loss after each epoch (stochastic solvers) or each iteration ('lbfgs').
 
     validation_scores_ : list of float or None
-        Held-out score after each epoch when ``early_stopping=True``.
+        Held-out score after each epoch when ``early_stopping=True`` (None
+        after a fit that did not hold data out).
 
     validation_loss_curve_ : list of float or None
         Held-out loss (without the L2 term) after each epoch when

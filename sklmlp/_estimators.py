@@ -38,9 +38,12 @@ class MLPClassifierPrimer(BaseMLPClassifier):
 
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``; 'balanced'
-        uses ``n_samples / (n_classes * np.bincount(y))``. When given, the output
-        layer's biases start at the best constant model of the reweighted data
-        (the log of the weighted class frequencies) rather than at random.
+        uses ``n_samples / (n_classes * np.bincount(y))``. When given, ``fit``
+        under 'log_loss' starts the output layer's biases at the best constant
+        model of the reweighted data (the log of the weighted class
+        frequencies, centered; their log-odds for one logistic output), in place
+        of Glorot's draws or ``bias_init``. ``partial_fit`` keeps the usual
+        start: its first chunk may lack classes.
 
     Attributes
     ----------
@@ -156,7 +159,11 @@ class MLPRegressorPrimer(BaseMLPRegressor):
 
     A drop-in for scikit-learn's ``MLPRegressor`` (same parameters, defaults and
     attributes) with per-layer activations, weight-initialization heuristics,
-    dropout, input noise, callbacks and hidden-layer diagnostics.
+    batch normalization, dropout, input noise, callbacks and hidden-layer
+    diagnostics. One default differs on purpose: the targets are standardized
+    (``normalize_y=True``), so that targets of any scale train; ``loss_`` and
+    the loss curves are then on the standardized scale. ``normalize_y=False``
+    follows ``MLPRegressor``'s path exactly.
 
     Parameters
     ----------
@@ -175,7 +182,8 @@ class MLPRegressorPrimer(BaseMLPRegressor):
         into a shift) and the output bias starts at the log of their weighted
         mean, the intercept-only model. With ``weight_init='auto'`` and
         'adam', the output layer then starts at that best constant model: zero
-        weights. The scaling is fixed by the first ``fit`` or ``partial_fit``
+        weights (and zero bias under 'squared_error', unless ``bias_init``
+        sets a constant). The scaling is fixed by the first ``fit`` or ``partial_fit``
         call. False trains on ``y`` as given from scikit-learn's random start:
         ``MLPRegressor``'s path.
 

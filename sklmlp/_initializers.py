@@ -6,7 +6,7 @@ layer (:data:`AUTO`): Glorot for every activation, so default models start
 exactly where scikit-learn's ``MLPClassifier`` starts. The notes recommend He
 for ReLU units; measured with the estimators' default training (Adam, step
 0.001, 200 epochs) on 9 data sets at 1 to 8 hidden layers, He lost to Glorot
-on 3 to 7 sets per depth and won on at most one (``benchmarks/study_init.py``),
+on 3 to 6 of 9 sets per depth and won on at most one (``benchmarks/study_init.py``),
 so He stays one word away: ``weight_init='he'``.
 
 This module is part of the numerical core: it imports NumPy only.

@@ -143,26 +143,27 @@ def _poisson(z, y):
 def _poisson_baseline(y, sample_weight):
     # The intercept-only Poisson model predicts the (weighted) mean target:
     # starting there keeps exp(z) from overflowing on large targets.
+    # Targets that are all zero would put the bias at log(tiny) = -708, from
+    # where no step brings a later count back: start as if one of the n rows
+    # had counted one.
     mean = np.average(y, axis=0, weights=sample_weight)
-    return np.log(np.maximum(mean, np.finfo(y.dtype).tiny))
-
-
-def _nonzero_scale(scale):
-    # A constant target has nothing to scale: divide by 1, as StandardScaler.
-    return np.where(scale > 10 * np.finfo(np.float64).eps, scale, 1.0)
+    return np.log(np.where(mean > 0, mean, 1.0 / len(y)))
 
 
 def _standardize(y, sample_weight):
     # Squared error: zero mean and unit variance per output (weighted as the
     # loss weights samples). The model then predicts offset + scale * z.
-    # Computed on y / max|y| so that targets near the float64 limit do not
-    # overflow in the squares.
+    # Computed on u = y / max|y|, so that targets near the float64 limit do
+    # not overflow in the squares and targets of any small scale keep theirs.
     y = y.astype(np.float64)
-    peak = _nonzero_scale(np.max(np.abs(y), axis=0))
+    peak = np.max(np.abs(y), axis=0)
+    peak = np.where(peak > 0, peak, 1.0)
     u = y / peak
     mean = np.average(u, axis=0, weights=sample_weight)
-    var = np.average((u - mean) ** 2, axis=0, weights=sample_weight)
-    return mean * peak, _nonzero_scale(np.sqrt(var) * peak)
+    std = np.sqrt(np.average((u - mean) ** 2, axis=0, weights=sample_weight))
+    # A target constant up to rounding has nothing to scale: divide by 1.
+    constant = std <= 10 * np.finfo(np.float64).eps
+    return mean * peak, np.where(constant, 1.0, std * peak)
 
 
 def _class_frequencies(y, sample_weight):

@@ -153,6 +153,10 @@ class Network(ParameterLayout):
         self.activations = [ACTIVATIONS[name] for name in state["activations"]]
         self.loss_kind = LOSSES[state["loss_kind"]]
         self.output_activation = OUTPUT_ACTIVATIONS[self.loss_kind.output]
+        if "_norm_spans" not in state:  # saved by sklmlp 0.1: no normalization
+            self.batch_norm = [False] * len(self.activations)
+            self.batch_norm_epsilon = 1e-5
+            self._lay_out()
 
     # -- forward ----------------------------------------------------------------
 

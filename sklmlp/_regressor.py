@@ -59,10 +59,17 @@ class BaseMLPRegressor(RegressorMixin, BaseMLPPrimer):
             return Y
         return (Y - self.y_offset_) / self.y_scale_
 
+    def _upgrade_state(self, state):
+        # A model saved before normalize_y trained on its targets as given.
+        if "coefs_" in state and "_normalized_y" not in state:
+            state.setdefault("normalize_y", False)
+            state.update(_normalized_y=False, y_offset_=None, y_scale_=None)
+        return super()._upgrade_state(state)
+
     def _built_options(self):
         return {**super()._built_options(), "normalize_y": self._normalized_y}
 
-    def _starts_at_baseline(self):
+    def _starts_at_baseline(self, incremental):
         # Poisson's answer to the targets' scale (log link): the output bias
         # starts at the log of the mean target, the intercept-only model.
         # normalize_y=False keeps scikit-learn's random start.

@@ -335,6 +335,11 @@ def fit_stochastic(
         estimator.best_validation_score_ = -np.inf
     elif not early_stopping and estimator.best_loss_ is None:
         estimator.best_loss_ = np.inf
+    if not early_stopping and estimator.validation_scores_ is not None:
+        # The held-out records describe epochs the model has moved past:
+        # they would no longer line up with loss_curve_.
+        estimator.validation_scores_ = estimator.validation_loss_curve_ = None
+        estimator.best_validation_score_ = None
     validation = None
     if early_stopping:
         (X, Y, sample_weight), validation = _split_validation(
@@ -490,6 +495,8 @@ def fit_lbfgs(
     # The estimator's curve grows with the iterations, as with sgd (a warm
     # start begins a new one, as in scikit-learn).
     curve = estimator.loss_curve_ = []
+    # The per-epoch scores follow the curve they belong to.
+    estimator.epoch_scores_ = {}
     stopped_by_callback = []
 
     def record(intermediate_result):

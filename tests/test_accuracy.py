@@ -87,4 +87,8 @@ def test_default_regressor_several_outputs_of_different_scales():
         y,
         cv=cv,
     )
-    assert ours.mean() > theirs.mean() + 1.0
+    # 20 samples, so neither is good; scikit-learn's is off by two orders of
+    # magnitude (R^2 near -120), and normalize_y brings it to the scale of the
+    # targets' noise.
+    assert theirs.mean() < -50
+    assert ours.mean() > -5

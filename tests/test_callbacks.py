@@ -435,11 +435,16 @@ def test_early_stopping_counts_on_across_partial_fit_and_restarts_on_fit(clf_dat
     est.partial_fit(X, y, classes=[0, 1, 2])
     first = _flat(est).copy()
     est.partial_fit(X, y)
-    # The second epoch was worse: its end put the first epoch's weights back.
-    np.testing.assert_array_equal(_flat(est), first)
+    # The second epoch was worse, but the call did not stop: its weights stay
+    # (putting the best back after every such call would replay the same
+    # epoch from the same weights, and the model would never get past it).
+    second = _flat(est).copy()
+    assert not np.array_equal(second, first)
     assert stop.wait_ == 1 and stop.stopped_epoch_ is None
     est.partial_fit(X, y)
     assert stop.wait_ == 2 and stop.stopped_epoch_ == 3
+    # The call that stops puts the best epoch's weights back.
+    np.testing.assert_array_equal(_flat(est), first)
     # A fit from scratch starts counting again.
     _fit(est.set_params(max_iter=1), X, y)
     assert (stop.best_, stop.best_epoch_, stop.wait_) == (3.0, 1, 0)

@@ -3,6 +3,7 @@
 import pickle
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -256,3 +257,28 @@ def test_concurrent_predictions_match_serial(fitted, name):
                     np.testing.assert_array_equal(u, v)
             else:
                 np.testing.assert_array_equal(got[key], want[key])
+
+
+def test_models_saved_by_sklmlp_0_1_load_predict_and_train_on():
+    # tests/data/models_sklmlp_0.1.0.pkl: a classifier (adam, 20 epochs) and a
+    # regressor (lbfgs, targets 10 * x0 + 3) pickled by sklmlp 0.1.0, which
+    # had neither batch normalization nor target scaling, with their
+    # predictions at the time.
+    path = Path(__file__).parent / "data" / "models_sklmlp_0.1.0.pkl"
+    with pytest.warns(InconsistentVersionWarning, match="version 0.1.0"):
+        saved = pickle.loads(path.read_bytes())
+    X, clf, reg = saved["X"], saved["classifier"], saved["regressor"]
+    np.testing.assert_array_equal(clf.predict_proba(X), saved["proba"])
+    np.testing.assert_array_equal(reg.predict(X), saved["prediction"])
+    # What the old models did, in today's terms.
+    assert reg.normalize_y is False and reg.y_scale_ is None
+    assert clf.batch_norm is False and clf.batch_norm_mean_ == [None]
+    assert clf.get_params()["batch_norm_momentum"] == 0.1
+    # They train on: a partial_fit with the saved Adam state, a warm start.
+    y = np.arange(len(X)) % 3
+    clf.partial_fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.set_params(warm_start=True, max_iter=5).fit(X, 10 * X[:, 0] + 3)
+    assert np.isfinite(clf.predict_proba(X)).all()
+    assert reg.score(X, 10 * X[:, 0] + 3) > 0.9

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
@@ -635,6 +635,37 @@ def test_class_weight_starts_at_the_reweighted_class_frequencies(n_classes):
     assert np.abs(plain.intercepts_[-1]).max() < bound
 
 
+def test_partial_fit_with_class_weight_learns_a_class_its_first_chunk_lacks():
+    # The first chunk has no row of class 2: starting at its frequency there
+    # (log(eps) = -36) would keep it out of reach. partial_fit keeps the
+    # random start, and class 2 is learned from the later chunks.
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    cw = {0: 1.0, 1: 1.0, 2: 1.0}
+    est = MLPClassifierPrimer((8,), learning_rate_init=0.01, class_weight=cw)
+    est.set_params(random_state=0).partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])
+    assert np.abs(est.intercepts_[-1]).max() < 1.0
+    for _ in range(150):
+        est.partial_fit(X, y)
+    assert np.mean(est.predict(X[y == 2]) == 2) > 0.8
+
+
+def test_poisson_baseline_of_an_all_zero_chunk_stays_within_reach():
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 3)
+    y = rng.poisson(np.exp(1 + 0.5 * X[:, 0]))
+    est = MLPRegressorPrimer(
+        hidden_layer_sizes=(8,), loss="poisson", learning_rate_init=0.05, random_state=0
+    )
+    est.partial_fit(X[:50], np.zeros(50))
+    # As if one of the 50 rows had counted one: log(1/50), not log(tiny) =
+    # -708 (give or take the one Adam step of 0.05 the call took).
+    assert est.intercepts_[-1][0] == pytest.approx(np.log(1 / 50), abs=0.051)
+    for _ in range(100):
+        est.partial_fit(X, y)
+    assert est.score(X, y) > 0.3
+
+
 def test_balanced_class_weight_helps_the_minority_class():
     X, y = make_classification(
         n_samples=300, n_features=5, weights=[0.9], flip_y=0.05, random_state=0
@@ -862,6 +893,18 @@ def test_normalize_y_scale_is_fixed_by_the_first_call(reg_data):
     assert warm.y_scale_ == scale
     with pytest.raises(ValueError, match="normalize_y=True; got normalize_y=False"):
         warm.set_params(normalize_y=False).fit(X, y)
+
+
+@pytest.mark.parametrize("scale", [1e-15, 1e-200, 1e200])
+def test_normalize_y_at_any_magnitude(reg_data, scale):
+    # The scale is taken relative to the targets' own magnitude: 1e-15 is a
+    # spread like any other, as StandardScaler sees it.
+    X, y = reg_data
+    params = dict(SMALL, solver="lbfgs", max_iter=30)
+    unit = _quiet_fit(MLPRegressorPrimer(**params), X, y)
+    scaled = _quiet_fit(MLPRegressorPrimer(**params), X, scale * y)
+    assert scaled.y_scale_[0] == pytest.approx(scale * y.std(), rel=1e-12)
+    np.testing.assert_allclose(scaled.predict(X), scale * unit.predict(X), rtol=1e-6)
 
 
 def test_normalize_y_constant_and_single_row_targets():

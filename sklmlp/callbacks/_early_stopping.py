@@ -18,14 +18,18 @@ class EarlyStopping(Monitoring):
     """Stop when a number stops improving; keep the weights of its best epoch.
 
     Training stops once ``patience`` epochs in a row have not improved the
-    monitored number by more than ``min_delta``. At the end of the call the
-    weights of the best epoch are put back (``restore_best_weights``), after
-    the estimator's own early stopping, if any, restored its own.
+    monitored number by more than ``min_delta``. At the end of a ``fit`` the
+    weights of the best epoch (and, with batch normalization, its running
+    statistics) are put back (``restore_best_weights``), after the
+    estimator's own early stopping, if any, restored its own.
 
     The count goes on across calls while the model continues (``warm_start``
     fits, ``partial_fit``), as scikit-learn's own ``n_iter_no_change`` count
-    does; a fit from scratch starts it again. With ``partial_fit`` (one epoch
-    a call) a stop ends only that call: check ``stopped_epoch_`` in the loop.
+    does; a fit from scratch starts it again, and so does each lbfgs fit, whose
+    ``loss_curve_`` starts again too. With ``partial_fit`` (one epoch a call)
+    a stop ends only that call: check ``stopped_epoch_`` in the loop. The best
+    weights are then put back only by the call that stops: a call that merely
+    did not improve keeps its weights, so that training can go on.
 
     Parameters
     ----------
@@ -34,7 +38,8 @@ class EarlyStopping(Monitoring):
         Epochs without improvement before training stops.
 
     restore_best_weights : bool, default=True
-        Put the best epoch's weights back at the end of each call.
+        Put the best epoch's weights back at the end of each ``fit``, and at
+        the end of a ``partial_fit`` call that stops.
 
     Attributes
     ----------
@@ -48,6 +53,9 @@ class EarlyStopping(Monitoring):
         Epochs since the best one.
     stopped_epoch_ : int or None
         The epoch at which this call stopped, if it did.
+    best_weights_ : list of ndarray or None
+        Copies of the arrays the model predicts with, at its best epoch (None
+        with ``restore_best_weights=False``).
 
     See Also
     --------
@@ -94,18 +102,22 @@ class EarlyStopping(Monitoring):
 
     def _begin(self, estimator, run):
         self._validate_params()
-        self._start_monitoring(estimator, run)
+        fresh = self._start_monitoring(estimator, run)
         self.stopped_epoch_ = None
-        if self.restore_best_weights:
-            # Either the first weights, or the best ones: the last call ended
-            # by restoring them.
-            self._best_weights = [w.copy() for w in weights(estimator)]
+        # A fit restores the best weights when it ends; a partial_fit call
+        # (one epoch) only when it stops.
+        self._restore_at_end = run.max_epochs > 1
+        if not self.restore_best_weights:
+            self.best_weights_ = None
+        elif fresh or getattr(self, "best_weights_", None) is None:
+            # The model's weights so far are the best known.
+            self.best_weights_ = [w.copy() for w in weights(estimator)]
 
     def __call__(self, estimator, info):
         """Watch the epoch; return True once patience runs out."""
         if self._observe(estimator, info):
             if self.restore_best_weights:
-                self._best_weights = [w.copy() for w in weights(estimator)]
+                self.best_weights_ = [w.copy() for w in weights(estimator)]
             return False
         if self.wait_ >= self.patience:
             self.stopped_epoch_ = epochs_done(estimator)
@@ -113,7 +125,8 @@ class EarlyStopping(Monitoring):
         return False
 
     def _end(self, estimator):
-        best = self.__dict__.pop("_best_weights", None)
-        if best is not None:
+        best = getattr(self, "best_weights_", None)
+        stopped = getattr(self, "stopped_epoch_", None) is not None
+        if best is not None and (stopped or self.__dict__.get("_restore_at_end")):
             for array, values in zip(weights(estimator), best):
                 array[...] = values
