@@ -9,21 +9,18 @@ them to the loop, and publishes the fitted attributes. A call to ``fit`` or
 """
 
 import copy
-import inspect
-import warnings
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
     check_random_state,
     validate_data,
 )
 
 from ._activations import resolve_activation
-from ._batchnorm import BatchNormViews
+from ._fitted import FittedNetworkMixin
 from ._initializers import resolve_init
 from ._network import Network
 from ._optimizers import OPTIMIZERS
@@ -44,8 +41,6 @@ from ._training import (
     save_callback_states,
     start_records,
 )
-from ._version import __version__
-from .exceptions import InconsistentVersionWarning
 
 
 def _copy_records(value):
@@ -56,7 +51,7 @@ def _copy_records(value):
     return value
 
 
-class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
+class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the multilayer perceptrons; use the derived classes.
 
     The derived classes define ``_encode_targets`` (and its inverse
@@ -387,28 +382,6 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
                 f"{was}; got {now}. Set warm_start=False to start over."
             )
 
-    def _slopes_or_empty(self):
-        return [np.empty(0) if s is None else s for s in self.prelu_slopes_]
-
-    def _norms(self):
-        """Return the published batch-normalization arrays per hidden layer."""
-        return [
-            None if scale is None else BatchNormViews(scale, shift, mean, var)
-            for scale, shift, mean, var in zip(
-                self.batch_norm_scale_,
-                self.batch_norm_shift_,
-                self.batch_norm_mean_,
-                self.batch_norm_var_,
-            )
-        ]
-
-    def _fitted_arrays(self):
-        """Every array a fitted model predicts with (views; None entries left out)."""
-        arrays = self.coefs_ + self.intercepts_ + self.prelu_slopes_
-        for views in self._norms():
-            arrays += [] if views is None else list(views)
-        return [a for a in arrays if a is not None]
-
     def _publish(self, params, stats):
         """Expose the flat vectors as per-layer attributes (views into them)."""
         weights, biases, slopes, norms = self._network.unpack(params, stats)
@@ -513,149 +486,6 @@ class BaseMLPPrimer(BaseEstimator, metaclass=ABCMeta):
                 f"{self.solver} is not stochastic."
             )
         return True
-
-    # -- prediction -------------------------------------------------------------
-
-    def _raw_scores(self, X, hidden=False):
-        # Fast path: a float64/float32 ndarray of the fitted width, with rows,
-        # all finite, for a fitted model that saw no feature names. It passes
-        # every check of the full path unchanged, and confirming that here
-        # costs a few microseconds where validate_data spends tens (most of a
-        # single-row predict). Anything else, including every input that
-        # should fail, takes the full path and its errors and warnings.
-        state = self.__dict__
-        fast = (
-            type(X) is np.ndarray
-            and "coefs_" in state
-            and "feature_names_in_" not in state
-            and X.ndim == 2
-            and X.shape[0] > 0
-            and X.shape[1] == state.get("n_features_in_")
-            and (X.dtype == np.float64 or X.dtype == np.float32)
-        )
-        if fast:
-            # A finite sum means finite entries (inf and NaN propagate); a sum
-            # that overflows sends the input to the full check.
-            with np.errstate(over="ignore", invalid="ignore"):
-                fast = bool(np.isfinite(X.sum()))
-        if not fast:
-            check_is_fitted(self)
-            X = validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
-        slopes = self._slopes_or_empty()
-        # Inputs too large for the model's dtype overflow to inf (in the cast
-        # to a float32 model, or in the matrix products): report that below
-        # as an error instead of warning and returning inf or NaN scores.
-        with np.errstate(over="ignore", invalid="ignore"):
-            X = X.astype(self._network.dtype, copy=False)
-            out = self._network.forward(
-                self.coefs_, self.intercepts_, slopes, self._norms(), X, hidden=hidden
-            )
-        if not np.isfinite(out[0] if hidden else out).all():
-            raise ValueError(
-                "The network's output is not finite for some rows of X: their "
-                f"values are too large for the model's {self._network.dtype} "
-                "arithmetic. Scale the inputs as the training data were scaled "
-                "(e.g. with StandardScaler)."
-            )
-        return out
-
-    def hidden_activations(self, X):
-        """Return the output of every hidden layer for ``X``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        list of ndarray
-            ``result[i]`` has shape ``(n_samples, hidden_layer_sizes[i])``.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklmlp import MLPRegressorPrimer
-        >>> X = np.random.RandomState(0).randn(30, 3)
-        >>> reg = MLPRegressorPrimer(hidden_layer_sizes=(5, 4), activation="tanh",
-        ...                          random_state=0).partial_fit(X, X.sum(axis=1))
-        >>> [h.shape for h in reg.hidden_activations(X)]
-        [(30, 5), (30, 4)]
-        >>> bool(np.all(np.abs(reg.hidden_activations(X)[0]) < 1))  # tanh range
-        True
-        """
-        return self._raw_scores(X, hidden=True)[1]
-
-    def dead_unit_fraction(self, X):
-        """Fraction of hidden units that output zero for every sample of ``X``.
-
-        A ReLU unit that never fires on the data gets no gradient and cannot
-        recover: the notes call it dead. Units of other activations are counted
-        the same way (a saturated logistic unit is not exactly zero and does not
-        count).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        ndarray of shape (n_hidden_layers,)
-            One fraction per hidden layer.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklmlp import MLPRegressorPrimer
-        >>> X = np.random.RandomState(0).randn(30, 3)
-        >>> reg = MLPRegressorPrimer(hidden_layer_sizes=(10,), random_state=0)
-        >>> reg = reg.partial_fit(X, X.sum(axis=1))
-        >>> reg.intercepts_[0][:3] = -100.0  # three units that can never fire
-        >>> reg.dead_unit_fraction(X)
-        array([0.3])
-        """
-        return np.array(
-            [float(np.mean(np.all(h == 0, axis=0))) for h in self.hidden_activations(X)]
-        )
-
-    def __getstate__(self):
-        """Record the sklmlp version beside the state."""
-        # A copy: on Python >= 3.11 object.__getstate__ returns the instance's
-        # own __dict__, and pickling must not add the stamp to the estimator.
-        state = dict(super().__getstate__())
-        state["_sklmlp_version"] = __version__
-        return state
-
-    def __setstate__(self, state):
-        """Warn when the state was saved by another sklmlp version."""
-        original = state.pop("_sklmlp_version", "unknown")
-        if original != __version__:
-            warnings.warn(
-                InconsistentVersionWarning(type(self).__name__, __version__, original)
-            )
-            state = self._upgrade_state(dict(state))
-        super().__setstate__(state)
-
-    def _upgrade_state(self, state):
-        """Fill in what a model saved by an earlier sklmlp version lacks."""
-        # Parameters added since: their defaults, unless the subclass knows
-        # better what the saved model did.
-        for name, param in inspect.signature(type(self).__init__).parameters.items():
-            if param.default is not inspect.Parameter.empty:
-                state.setdefault(name, param.default)
-        if "coefs_" in state:
-            n_hidden = len(state["coefs_"]) - 1
-            for name in ("scale", "shift", "mean", "var"):
-                state.setdefault(f"batch_norm_{name}_", [None] * n_hidden)
-            state.setdefault("epoch_scores_", {})
-        return state
 
     def __sklearn_tags__(self):
         """Declare sparse input support."""

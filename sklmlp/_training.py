@@ -32,14 +32,13 @@ epoch. Two optional methods, looked up with ``getattr``, bracket a call to
   included, so that a progress bar always closes.
 """
 
-import math
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 
+from ._holdout import split_validation
 from ._optimizers import minimize_lbfgs, run_epoch
 
 __all__ = [
@@ -173,39 +172,6 @@ def _batch_size(batch_size, n_samples):
             "going to be clipped"
         )
     return int(np.clip(batch_size, 1, n_samples))
-
-
-def _can_stratify(labels, validation_fraction):
-    """Whether ``train_test_split`` can stratify ``labels`` (its own tests)."""
-    n_samples = len(labels)
-    counts = np.unique(labels, return_counts=True)[1]
-    n_test = math.ceil(validation_fraction * n_samples)
-    n_train = math.floor((1.0 - validation_fraction) * n_samples)
-    return counts.min() >= 2 and min(n_test, n_train) >= len(counts)
-
-
-def _split_validation(estimator, X, Y, sample_weight, validation_fraction):
-    arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
-    labels = estimator._stratify_labels(Y)
-    if labels is not None and not _can_stratify(labels, validation_fraction):
-        # Too few samples of some class to give each side its share (a
-        # class seen once, or fewer held-out samples than classes): a plain
-        # random split, as scikit-learn's MLP makes for multiclass targets.
-        labels = None
-    parts = train_test_split(
-        *arrays,
-        random_state=estimator._random_state,
-        test_size=validation_fraction,
-        stratify=labels,
-    )
-    X_train, X_val, Y_train, Y_val = parts[:4]
-    sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
-    if X_val.shape[0] < 2:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' or "
-            "the size of your dataset."
-        )
-    return (X_train, Y_train, sw_train), (X_val, Y_val, sw_val)
 
 
 # -- the stopping rules --------------------------------------------------------------
@@ -342,7 +308,7 @@ def fit_stochastic(
         estimator.best_validation_score_ = None
     validation = None
     if early_stopping:
-        (X, Y, sample_weight), validation = _split_validation(
+        (X, Y, sample_weight), validation = split_validation(
             estimator, X, Y, sample_weight, settings.validation_fraction
         )
     max_epochs = 1 if incremental else settings.max_iter

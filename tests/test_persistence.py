@@ -12,7 +12,7 @@ import pytest
 import skops.io as sio
 from sklearn.exceptions import ConvergenceWarning
 
-import sklmlp._base
+import sklmlp._fitted
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer, __version__
 from sklmlp.exceptions import InconsistentVersionWarning
 
@@ -156,7 +156,7 @@ def test_pickled_state_carries_the_sklmlp_version(fitted):
 
 def test_model_from_another_version_warns(fitted, monkeypatch):
     est, X = fitted["clf-adam"]
-    monkeypatch.setattr(sklmlp._base, "__version__", "0.0.1.dev-old")
+    monkeypatch.setattr(sklmlp._fitted, "__version__", "0.0.1.dev-old")
     data = pickle.dumps(est)
     monkeypatch.undo()
     with pytest.warns(InconsistentVersionWarning, match="0.0.1.dev-old") as record:
@@ -221,7 +221,7 @@ def test_skops_in_memory_and_version_stamp(fitted, monkeypatch):
     loaded = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
     _assert_identical(est, loaded, X)
     # skops goes through __getstate__ / __setstate__ too: the stamp works.
-    monkeypatch.setattr(sklmlp._base, "__version__", "0.0.1.dev-old")
+    monkeypatch.setattr(sklmlp._fitted, "__version__", "0.0.1.dev-old")
     old = sio.dumps(est)
     monkeypatch.undo()
     with pytest.warns(InconsistentVersionWarning, match="0.0.1.dev-old"):

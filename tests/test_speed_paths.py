@@ -22,7 +22,7 @@ from scipy.special import log_softmax, logsumexp
 from sklearn import config_context
 from sklearn.exceptions import NotFittedError
 
-import sklmlp._base
+import sklmlp._fitted
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
 from sklmlp._activations import _ZEROS_SIZE, ACTIVATIONS, _max_with_zero
 from sklmlp._losses import LOSSES
@@ -66,13 +66,13 @@ class _CountValidation:
 
     def __init__(self, monkeypatch):
         self.calls = 0
-        original = sklmlp._base.validate_data
+        original = sklmlp._fitted.validate_data
 
         def counting(*args, **kwargs):
             self.calls += 1
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(sklmlp._base, "validate_data", counting)
+        monkeypatch.setattr(sklmlp._fitted, "validate_data", counting)
 
 
 # -- prediction fast path -------------------------------------------------------

@@ -24,7 +24,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
-import sklmlp._training
+import sklmlp._holdout
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
 from sklmlp._network import Network
 
@@ -77,7 +77,7 @@ def held_out(monkeypatch):
         record["X"], record["Y"] = parts[1], parts[3]
         return parts
 
-    monkeypatch.setattr(sklmlp._training, "train_test_split", split)
+    monkeypatch.setattr(sklmlp._holdout, "train_test_split", split)
     return record
 
 
@@ -155,7 +155,7 @@ def test_validation_split_is_random_when_a_class_is_too_rare(monkeypatch):
         strata.append(stratify)
         return train_test_split(*arrays, stratify=stratify, **kwargs)
 
-    monkeypatch.setattr(sklmlp._training, "train_test_split", split)
+    monkeypatch.setattr(sklmlp._holdout, "train_test_split", split)
     rng = np.random.RandomState(0)
     params = dict(**SMALL, early_stopping=True, max_iter=2)
     few_held_out = np.repeat([0, 1, 2], [7, 7, 6])  # 2 held out, 3 classes

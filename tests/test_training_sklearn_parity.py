@@ -345,7 +345,7 @@ def test_multiclass_early_stopping_split_is_stratified_unlike_sklearn(monkeypatc
     import sklearn.neural_network._multilayer_perceptron as sk_module
     from sklearn.model_selection import train_test_split
 
-    import sklmlp._training as our_module
+    import sklmlp._holdout as our_module
 
     held_out = {}
 

@@ -1,0 +1,63 @@
+"""The held-out split of early stopping.
+
+scikit-learn's MLP holds ``validation_fraction`` of the training data out and
+scores it after every epoch. The split is stratified for classifiers (as both
+libraries document) whenever ``train_test_split`` can stratify, and random
+otherwise.
+"""
+
+import math
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+__all__ = ["split_validation"]
+
+
+def _can_stratify(labels, validation_fraction):
+    """Whether ``train_test_split`` can stratify ``labels`` (its own tests)."""
+    n_samples = len(labels)
+    counts = np.unique(labels, return_counts=True)[1]
+    n_test = math.ceil(validation_fraction * n_samples)
+    n_train = math.floor((1.0 - validation_fraction) * n_samples)
+    return counts.min() >= 2 and min(n_test, n_train) >= len(counts)
+
+
+def split_validation(estimator, X, Y, sample_weight, validation_fraction):
+    """Split the training data into what trains and what is held out.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        Gives the labels to stratify on and the random state.
+    X, Y, sample_weight
+        Training data: input, encoded targets, weights or None.
+    validation_fraction : float
+        Share of the data held out.
+
+    Returns
+    -------
+    train, validation : tuple
+        ``(X, Y, sample_weight)`` of each part.
+    """
+    arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+    labels = estimator._stratify_labels(Y)
+    if labels is not None and not _can_stratify(labels, validation_fraction):
+        # Too few samples of some class to give each side its share (a
+        # class seen once, or fewer held-out samples than classes): a plain
+        # random split, as scikit-learn's MLP makes for multiclass targets.
+        labels = None
+    parts = train_test_split(
+        *arrays,
+        random_state=estimator._random_state,
+        test_size=validation_fraction,
+        stratify=labels,
+    )
+    X_train, X_val, Y_train, Y_val = parts[:4]
+    sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' or "
+            "the size of your dataset."
+        )
+    return (X_train, Y_train, sw_train), (X_val, Y_val, sw_val)
