@@ -6,6 +6,8 @@ stopping and turns outputs back into labels and probabilities. The public
 :class:`sklmlp.MLPClassifierPrimer` adds only its parameters.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
@@ -37,6 +39,80 @@ _CLASSIFIER_LOSSES = {
     ("log_loss", False): "logistic_log_loss",
     ("hinge", True): "multiclass_hinge",
     ("hinge", False): "binary_hinge",
+}
+
+
+@dataclass(frozen=True)
+class _TargetKind:
+    """How one type of target maps the network's raw scores back to labels.
+
+    ``labels(estimator, scores)``: the predicted labels (a positive score is a
+    positive label); ``log_proba(scores)``: log-probabilities, computed stably
+    from the logits; ``stratify(Y)``: labels to stratify a held-out split on,
+    or None; ``correct(scores, Y)``: whether each sample is predicted right.
+    """
+
+    labels: Callable
+    log_proba: Callable
+    stratify: Callable
+    correct: Callable
+
+
+def _argmax_labels(estimator, scores):
+    return estimator.classes_.take(scores.argmax(axis=1))
+
+
+def _sign_labels(estimator, scores):
+    # What LabelBinarizer.inverse_transform returns, without its 20 us of
+    # checks (a third of a single-row predict).
+    return estimator.classes_[(scores[:, 0] > 0).astype(np.intp)]
+
+
+def _multilabel_labels(estimator, scores):
+    return estimator._label_binarizer.inverse_transform(scores, threshold=0.0)
+
+
+def _softmax_log_proba(scores):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _logistic_log_proba(scores):
+    # log s(z) = -log(1 + exp(-z))
+    return -np.logaddexp(0, -scores)
+
+
+def _binary_log_proba(scores):
+    # log(1 - s(z)) = -log(1 + exp(z)), then log s(z)
+    return np.hstack([-np.logaddexp(0, scores), -np.logaddexp(0, -scores)])
+
+
+def _argmax_correct(scores, Y):
+    return scores.argmax(axis=1) == Y.argmax(axis=1)
+
+
+def _sign_correct(scores, Y):
+    return np.all((scores > 0) == (Y > 0.5), axis=1)
+
+
+def _single_column(Y):
+    return Y[:, 0] if Y.shape[1] == 1 else None
+
+
+# LabelBinarizer's y_type_ -> how its targets and scores are read.
+_TARGET_KINDS = {
+    "multiclass": _TargetKind(
+        _argmax_labels,
+        _softmax_log_proba,
+        lambda Y: Y.argmax(axis=1),
+        _argmax_correct,
+    ),
+    "binary": _TargetKind(
+        _sign_labels, _binary_log_proba, _single_column, _sign_correct
+    ),
+    "multilabel-indicator": _TargetKind(
+        _multilabel_labels, _logistic_log_proba, _single_column, _sign_correct
+    ),
 }
 
 
@@ -190,25 +266,19 @@ class BaseMLPClassifier(ClassifierMixin, BaseMLPPrimer):
             core_loss
         ]
 
+    def _target_kind(self):
+        return _TARGET_KINDS[self._label_binarizer.y_type_]
+
     def _stratify_labels(self, Y):
-        if self._multiclass():
-            return Y.argmax(axis=1)
-        return Y[:, 0] if Y.shape[1] == 1 else None
+        return self._target_kind().stratify(Y)
 
     def _decode_targets(self, Y):
-        # The labels predict() would give for outputs that are the indicators.
-        y_type = self._label_binarizer.y_type_
-        if y_type == "multiclass":
-            return self.classes_.take(Y.argmax(axis=1))
-        if y_type == "binary":
-            return self.classes_[Y[:, 0].astype(np.intp)]
-        return self._label_binarizer.inverse_transform(Y.astype(np.float64))
+        # The labels predict() gives for scores of +1 where an indicator is
+        # set and -1 where it is not.
+        return self._target_kind().labels(self, 2.0 * Y - 1.0)
 
     def _score_from_scores(self, scores, Y, sample_weight):
-        if self._multiclass():
-            correct = scores.argmax(axis=1) == Y.argmax(axis=1)
-        else:
-            correct = np.all((scores > 0) == (Y > 0.5), axis=1)
+        correct = self._target_kind().correct(scores, Y)
         return float(np.average(correct, weights=sample_weight))
 
     # -- fitting ------------------------------------------------------------------
@@ -312,16 +382,7 @@ class BaseMLPClassifier(ClassifierMixin, BaseMLPPrimer):
         >>> clf.predict(X[[0, 50, 100]])
         array([0, 1, 2])
         """
-        scores = self._raw_scores(X)
-        # What LabelBinarizer.inverse_transform returns, without its 20 us of
-        # checks (a third of a single-row predict): the class of the largest
-        # score, or of a positive one. Multilabel targets take the binarizer.
-        y_type = self._label_binarizer.y_type_
-        if y_type == "multiclass":
-            return self.classes_.take(scores.argmax(axis=1))
-        if y_type == "binary":
-            return self.classes_[(scores[:, 0] > 0).astype(np.intp)]
-        return self._label_binarizer.inverse_transform(scores, threshold=0.0)
+        return self._target_kind().labels(self, self._raw_scores(X))
 
     def _has_proba(self):
         # A fitted model answers for the loss it was trained with, whatever
@@ -405,15 +466,7 @@ class BaseMLPClassifier(ClassifierMixin, BaseMLPPrimer):
         >>> bool(np.isfinite(log_proba).all())
         True
         """
-        scores = self._raw_scores(X)
-        if self._multiclass():
-            shifted = scores - scores.max(axis=1, keepdims=True)
-            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        else:
-            # log s(z) = -log(1 + exp(-z)); log(1 - s(z)) = -log(1 + exp(z))
-            log_p = -np.logaddexp(0, -scores)
-            if self._label_binarizer.y_type_ == "binary":
-                log_p = np.hstack([-np.logaddexp(0, scores), log_p])
+        log_p = self._target_kind().log_proba(self._raw_scores(X))
         return np.maximum(log_p, np.log(np.finfo(log_p.dtype).tiny))
 
     def score(self, X, y, sample_weight=None):
