@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from helpers import numerical_gradient, relative_error
 
 from sklmlp._activations import ACTIVATIONS
 from sklmlp._network import Network
@@ -39,19 +40,6 @@ def _params(net, rng):
     return params
 
 
-def _numerical_gradient(f, params, h=1e-6):
-    grad = np.empty_like(params)
-    for i in range(params.size):
-        step = np.zeros_like(params)
-        step[i] = h
-        grad[i] = (f(params + step) - f(params - step)) / (2 * h)
-    return grad
-
-
-def _relative_error(a, b):
-    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
-
-
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("depth", [1, 2, 3])
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
@@ -64,8 +52,8 @@ def test_gradient_matches_central_differences(activation, depth, weighted):
     params = _params(net, rng)
 
     _, grad = net.loss_and_grad(params, X, Y, sw, alpha=0.3)
-    numerical = _numerical_gradient(lambda p: net.loss(p, X, Y, sw, alpha=0.3), params)
-    assert _relative_error(grad, numerical) < 1e-6
+    numerical = numerical_gradient(lambda p: net.loss(p, X, Y, sw, alpha=0.3), params)
+    assert relative_error(grad, numerical) < 1e-6
     # The scales and shifts get gradients (not decayed by alpha: their part of
     # the gradient is the same without it).
     a, b, width = net._norm_spans[0]
@@ -84,8 +72,8 @@ def test_gradient_per_layer_mix_and_other_losses(loss):
         Y = rng.poisson(2.0, (N_SAMPLES, N_OUTPUTS)).astype(float)
     params = _params(net, rng)
     _, grad = net.loss_and_grad(params, X, Y, alpha=0.1)
-    numerical = _numerical_gradient(lambda p: net.loss(p, X, Y, alpha=0.1), params)
-    assert _relative_error(grad, numerical) < 1e-6
+    numerical = numerical_gradient(lambda p: net.loss(p, X, Y, alpha=0.1), params)
+    assert relative_error(grad, numerical) < 1e-6
 
 
 def test_layout_drops_the_bias_of_a_normalized_layer():
@@ -224,10 +212,10 @@ def test_a_batch_of_one_uses_the_running_statistics():
     scores = net.forward(*net.unpack(params, stats), x)
     assert value == pytest.approx(0.5 * np.sum((scores - y) ** 2), rel=1e-12)
     # The gradient is that of this inference-mode loss: the weights still learn.
-    numerical = _numerical_gradient(
+    numerical = numerical_gradient(
         lambda p: net.loss_and_grad(p, x, y, stats=stats)[0], params
     )
-    assert _relative_error(grad, numerical) < 1e-6
+    assert relative_error(grad, numerical) < 1e-6
     assert np.abs(grad[: net.n_weights]).max() > 0
     # Without running statistics (a gradient check), a fresh layer's 0 and 1.
     value = net.loss(params, x, y)

@@ -15,8 +15,9 @@ import joblib
 import numpy as np
 import pytest
 import skops.io as sio
+from helpers import quiet_fit
 from sklearn.base import clone
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import GridSearchCV
@@ -40,23 +41,9 @@ HELD_OUT = dict(early_stopping=True, n_iter_no_change=np.inf, validation_fractio
 
 
 @pytest.fixture(scope="module")
-def clf_data():
-    return make_classification(
-        n_samples=120, n_features=6, n_informative=4, n_classes=3, random_state=0
-    )
-
-
-@pytest.fixture(scope="module")
 def reg_data():
     X, y = make_regression(n_samples=100, n_features=5, noise=1.0, random_state=0)
     return X, y / 100
-
-
-def _fit(est, X, y, **fit_params):
-    """Fit where reaching max_iter is expected; any other warning still fails."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return est.fit(X, y, **fit_params)
 
 
 def _flat(est):
@@ -172,7 +159,9 @@ def test_one_dict_goes_along_the_list_and_plain_callables_still_work(clf_data):
 def test_on_train_end_runs_when_a_call_fails_and_state_is_put_back(clf_data):
     X, y = clf_data
     rec, stop = Recorder(), EarlyStopping(monitor="loss", patience=50)
-    est = _fit(MLPClassifierPrimer(**SMALL, max_iter=4, callbacks=[stop, rec]), X, y)
+    est = quiet_fit(
+        MLPClassifierPrimer(**SMALL, max_iter=4, callbacks=[stop, rec]), X, y
+    )
     before = (stop.best_, stop.best_epoch_, stop.wait_)
 
     def boom(estimator, info):
@@ -208,8 +197,8 @@ def test_lbfgs_calls_the_hooks_and_its_curve_grows_live(clf_data):
 def test_a_schedule_of_ones_changes_nothing(clf_data, solver):
     X, y = clf_data
     params = dict(**SMALL, solver=solver, learning_rate_init=0.05, max_iter=6)
-    plain = _fit(MLPClassifierPrimer(**params), X, y)
-    scheduled = _fit(
+    plain = quiet_fit(MLPClassifierPrimer(**params), X, y)
+    scheduled = quiet_fit(
         MLPClassifierPrimer(**params, callbacks=[LRScheduler(policy=_one)]), X, y
     )
     np.testing.assert_array_equal(_flat(plain), _flat(scheduled))
@@ -231,7 +220,7 @@ def test_sgd_steps_by_the_scheduled_rate(reg_data):
         max_iter=5,
         callbacks=[LRScheduler("step", step_size=2, gamma=0.5), rec],
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     rates = [0.2, 0.2, 0.1, 0.1, 0.05]
     assert [info["learning_rate"] for info in rec.infos] == rates
     network, Y = est._network, y.reshape(-1, 1)
@@ -252,7 +241,7 @@ def test_adam_bias_correction_derives_from_the_scheduled_rate(clf_data):
         max_iter=6,
         callbacks=[LRScheduler("cosine", min_learning_rate=1e-3), rec],
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     for e, info in enumerate(rec.infos):
         t = 3 * (e + 1)  # Adam's step count after the epoch
         base = cosine(e, 0.01, n_epochs=6, min_learning_rate=1e-3)
@@ -261,7 +250,7 @@ def test_adam_bias_correction_derives_from_the_scheduled_rate(clf_data):
     # A rate of zero from the third epoch on: the weights stop moving.
     rec = Recorder()
     zero = lambda epoch: 0.0 if epoch >= 2 else 1.0  # noqa: E731
-    _fit(est.set_params(callbacks=[LRScheduler(zero), rec]), X, y)
+    quiet_fit(est.set_params(callbacks=[LRScheduler(zero), rec]), X, y)
     assert not np.array_equal(rec.weights[0], rec.weights[1])
     np.testing.assert_array_equal(rec.weights[1], rec.weights[-1])
 
@@ -298,7 +287,7 @@ def test_policies_follow_their_formulas(clf_data, scheduler, formula):
         max_iter=8,
         callbacks=[scheduler, rec],
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     rates = [info["learning_rate"] for info in rec.infos]
     np.testing.assert_allclose(rates, [formula(e) for e in range(8)], rtol=1e-15)
     assert scheduler.learning_rate_ == pytest.approx(formula(8))
@@ -316,7 +305,7 @@ def test_plateau_lowers_the_rate_when_the_number_stalls(clf_data):
         max_iter=9,
         callbacks=[Feed(fed), scheduler, rec],
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     # Lowered after epochs 4 (3 and 4 stall), 7 (6 and 7) and 9 (8 and 9).
     rates = [info["learning_rate"] for info in rec.infos]
     assert rates == [0.1] * 4 + [0.05] * 3 + [0.025] * 2
@@ -336,7 +325,7 @@ def test_schedules_compose_with_invscaling(clf_data):
         max_iter=4,
         callbacks=[LRScheduler("exponential", gamma=0.5), rec],
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     rates = [info["learning_rate"] for info in rec.infos]
     # Epoch e+1 uses 0.5 * 0.5**e / (t + 1) ** 0.5, t = samples seen after e epochs.
     expected = [0.5 * 0.5**e / (120 * e + 1) ** 0.5 for e in range(4)]
@@ -395,26 +384,34 @@ def test_early_stopping_stops_and_restores_the_best_epoch(clf_data):
 def test_early_stopping_default_monitor_min_delta_and_mode(clf_data):
     X, y = clf_data
     stop = EarlyStopping(patience=2)
-    _fit(MLPClassifierPrimer(**SMALL, **HELD_OUT, max_iter=3, callbacks=[stop]), X, y)
+    quiet_fit(
+        MLPClassifierPrimer(**SMALL, **HELD_OUT, max_iter=3, callbacks=[stop]), X, y
+    )
     assert stop.monitor_ == "validation_loss" and math.isfinite(stop.best_)
     for solver in ["sgd", "lbfgs"]:  # lbfgs holds nothing out
         stop = EarlyStopping(patience=2)
         est = MLPClassifierPrimer(
             **SMALL, solver=solver, early_stopping=solver == "lbfgs"
         )
-        _fit(est.set_params(max_iter=3, callbacks=[stop]), X, y)
+        quiet_fit(est.set_params(max_iter=3, callbacks=[stop]), X, y)
         assert stop.monitor_ == "loss"
     # min_delta: 3.95 is not 0.1 better than 4.0; mode 'max' for a score.
     fed = [4.0, 3.95, 3.92, 3.0, 3.0]
     stop = EarlyStopping(monitor="fed_loss", patience=2, min_delta=0.1)
-    _fit(MLPClassifierPrimer(**SMALL, max_iter=5, callbacks=[Feed(fed), stop]), X, y)
+    quiet_fit(
+        MLPClassifierPrimer(**SMALL, max_iter=5, callbacks=[Feed(fed), stop]), X, y
+    )
     assert stop.stopped_epoch_ == 3 and stop.best_epoch_ == 1
     stop = EarlyStopping(monitor="fed", patience=2)  # 'auto': higher is better
     fed_score = Feed(fed, name="fed")
-    _fit(MLPClassifierPrimer(**SMALL, max_iter=5, callbacks=[fed_score, stop]), X, y)
+    quiet_fit(
+        MLPClassifierPrimer(**SMALL, max_iter=5, callbacks=[fed_score, stop]), X, y
+    )
     assert stop.best_ == 4.0 and stop.stopped_epoch_ == 3
     stop = EarlyStopping(monitor="fed", patience=2, mode="min")
-    _fit(MLPClassifierPrimer(**SMALL, max_iter=5, callbacks=[fed_score, stop]), X, y)
+    quiet_fit(
+        MLPClassifierPrimer(**SMALL, max_iter=5, callbacks=[fed_score, stop]), X, y
+    )
     assert stop.best_ == 3.0 and stop.stopped_epoch_ is None
 
 
@@ -446,7 +443,7 @@ def test_early_stopping_counts_on_across_partial_fit_and_restarts_on_fit(clf_dat
     # The call that stops puts the best epoch's weights back.
     np.testing.assert_array_equal(_flat(est), first)
     # A fit from scratch starts counting again.
-    _fit(est.set_params(max_iter=1), X, y)
+    quiet_fit(est.set_params(max_iter=1), X, y)
     assert (stop.best_, stop.best_epoch_, stop.wait_) == (3.0, 1, 0)
 
 
@@ -456,15 +453,15 @@ def test_early_stopping_counts_on_across_partial_fit_and_restarts_on_fit(clf_dat
 def test_epoch_scoring_on_held_out_data_is_the_validation_score(clf_data):
     X, y = clf_data
     scoring = EpochScoring("accuracy")
-    est = _fit(
+    est = quiet_fit(
         MLPClassifierPrimer(**SMALL, **HELD_OUT, max_iter=6, callbacks=[scoring]), X, y
     )
     assert scoring.name_ == "accuracy"
     assert est.epoch_scores_ == {"accuracy": est.validation_scores_}
     # A warm start appends; a fit from scratch starts over.
-    _fit(est.set_params(warm_start=True, max_iter=2), X, y)
+    quiet_fit(est.set_params(warm_start=True, max_iter=2), X, y)
     assert len(est.epoch_scores_["accuracy"]) == 8
-    _fit(est.set_params(warm_start=False, callbacks=None), X, y)
+    quiet_fit(est.set_params(warm_start=False, callbacks=None), X, y)
     assert est.epoch_scores_ == {}
 
 
@@ -480,12 +477,12 @@ def test_epoch_scoring_on_training_data_with_weights(clf_data):
     est = MLPClassifierPrimer(
         **SMALL, max_iter=4, callbacks=[EpochScoring("accuracy", name="acc"), score]
     )
-    _fit(est, X, y, sample_weight=sw)
+    quiet_fit(est, X, y, sample_weight=sw)
     assert est.epoch_scores_["acc"] == expected
     # on_train=True scores the training part even when data is held out.
     train = EpochScoring("accuracy", name="train_accuracy", on_train=True)
     est.set_params(**HELD_OUT, callbacks=[train, EpochScoring("accuracy")])
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     assert est.epoch_scores_["train_accuracy"] != est.epoch_scores_["accuracy"]
 
 
@@ -501,7 +498,7 @@ def test_epoch_scoring_regressor_scores_on_the_users_scale(reg_data):
             EpochScoring(lambda est, X_, y_: r2_score(y_, est.predict(X_)), name="r2"),
         ],
     )
-    _fit(est, X, 100 * y)
+    quiet_fit(est, X, 100 * y)
     np.testing.assert_allclose(est.epoch_scores_["r2"], r2, rtol=1e-12)
     assert all(score < 0 for score in est.epoch_scores_["neg_mean_absolute_error"])
 
@@ -542,7 +539,7 @@ def test_checkpoint_writes_the_best_model_and_it_loads(clf_data, tmp_path, monke
     est = MLPClassifierPrimer(
         **SMALL, max_iter=6, callbacks=[Feed(fed), rec, save, ProgressBar()]
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     assert written == [1, 2, 4] and save.best_epoch_ == 4 and save.format_ == "skops"
     untrusted = sio.get_untrusted_types(file=path)
     # Saved without callbacks: skops asks to trust sklmlp's own types only.
@@ -554,7 +551,7 @@ def test_checkpoint_writes_the_best_model_and_it_loads(clf_data, tmp_path, monke
     # Without skops installed, 'auto' writes with joblib.
     monkeypatch.setattr(sklmlp.callbacks._checkpoint, "installed", lambda name: False)
     save = Checkpoint(tmp_path / "best.joblib", monitor="fed_loss")
-    _fit(est.set_params(callbacks=[Feed(fed), save]), X, y)
+    quiet_fit(est.set_params(callbacks=[Feed(fed), save]), X, y)
     assert save.format_ == "joblib"
     best = joblib.load(tmp_path / "best.joblib")  # the same training, so epoch 4
     np.testing.assert_array_equal(_flat(best), rec.weights[3])
@@ -570,7 +567,7 @@ def test_progress_bar_text_lines_on_a_stream(clf_data):
     est = MLPClassifierPrimer(
         **SMALL, **HELD_OUT, max_iter=20, callbacks=[EpochScoring("f1_macro"), bar]
     )
-    _fit(est.set_params(max_iter=3), X, y)
+    quiet_fit(est.set_params(max_iter=3), X, y)
     lines = out.getvalue().splitlines()
     assert len(lines) == 4
     assert lines[1].startswith("MLPClassifierPrimer epoch 2/3: loss=")
@@ -583,7 +580,7 @@ def test_progress_bar_text_lines_on_a_stream(clf_data):
 def test_progress_bar_uses_tqdm_when_installed(clf_data, monkeypatch):
     X, y = clf_data
     out = io.StringIO()
-    _fit(
+    quiet_fit(
         MLPClassifierPrimer(**SMALL, max_iter=4, callbacks=[ProgressBar(stream=out)]),
         X,
         y,
@@ -593,7 +590,7 @@ def test_progress_bar_uses_tqdm_when_installed(clf_data, monkeypatch):
     # Without tqdm, plain lines.
     monkeypatch.setattr(sklmlp.callbacks._progress_bar, "installed", lambda name: False)
     out = io.StringIO()
-    _fit(
+    quiet_fit(
         MLPClassifierPrimer(**SMALL, max_iter=2, callbacks=[ProgressBar(stream=out)]),
         X,
         y,
@@ -606,20 +603,20 @@ def test_progress_bar_defaults_to_stderr_and_is_quiet_when_verbose(clf_data, cap
     est = MLPClassifierPrimer(
         **SMALL, max_iter=2, callbacks=[ProgressBar(style="text")]
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     assert "epoch 2/2" in capsys.readouterr().err
-    _fit(est.set_params(verbose=True), X, y)
+    quiet_fit(est.set_params(verbose=True), X, y)
     captured = capsys.readouterr()
     assert "epoch" not in captured.err and "Iteration 2" in captured.out
     est.set_params(
         verbose=False, callbacks=[ProgressBar(stream="stdout", style="text")]
     )
-    _fit(est, X, y)
+    quiet_fit(est, X, y)
     assert "epoch 2/2" in capsys.readouterr().out
     # No stream at all (pythonw): nothing, and no error.
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sys, "stderr", None)
-        _fit(est.set_params(verbose=False), X, y)
+        quiet_fit(est.set_params(verbose=False), X, y)
 
 
 def test_progress_bar_closes_when_training_fails(clf_data):
@@ -652,7 +649,7 @@ def _all_callbacks(tmp_path):
 
 def test_callbacks_survive_clone_and_pickle(clf_data, tmp_path):
     X, y = clf_data
-    est = _fit(
+    est = quiet_fit(
         MLPClassifierPrimer(
             **SMALL, **HELD_OUT, max_iter=8, callbacks=_all_callbacks(tmp_path)
         ),
@@ -670,7 +667,7 @@ def test_callbacks_survive_clone_and_pickle(clf_data, tmp_path):
     assert loaded.callbacks[2].best_ == est.callbacks[2].best_
     assert not hasattr(loaded.callbacks[0], "_data")  # no training data inside
     # The loaded model trains on, with its callbacks.
-    _fit(loaded.set_params(warm_start=True, max_iter=2), X, y)
+    quiet_fit(loaded.set_params(warm_start=True, max_iter=2), X, y)
     assert len(loaded.epoch_scores_["accuracy"]) == est.n_iter_ + 2
 
 
@@ -695,7 +692,7 @@ def test_grid_search_with_callbacks_in_worker_processes(clf_data, tmp_path):
 
 def test_skops_lists_callbacks_until_they_are_dropped(clf_data, tmp_path):
     X, y = clf_data
-    est = _fit(
+    est = quiet_fit(
         MLPClassifierPrimer(
             **SMALL, max_iter=3, callbacks=_all_callbacks(tmp_path)[:3]
         ),

@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from helpers import numerical_gradient, relative_error
 
 from sklmlp._activations import ACTIVATIONS
 from sklmlp._losses import LOSSES
@@ -41,19 +42,6 @@ def _params(net, rng):
     return params
 
 
-def _numerical_gradient(f, params, h=1e-6):
-    grad = np.empty_like(params)
-    for i in range(params.size):
-        step = np.zeros_like(params)
-        step[i] = h
-        grad[i] = (f(params + step) - f(params - step)) / (2 * h)
-    return grad
-
-
-def _relative_error(a, b):
-    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
-
-
 @pytest.mark.parametrize("depth", [1, 2, 3])
 @pytest.mark.parametrize("alpha", [0.0, 0.3])
 @pytest.mark.parametrize("loss", sorted(LOSSES))
@@ -66,8 +54,8 @@ def test_gradient_matches_central_differences(activation, loss, alpha, depth):
     params = _params(net, rng)
 
     _, grad = net.loss_and_grad(params, X, Y, alpha=alpha)
-    numerical = _numerical_gradient(lambda p: net.loss(p, X, Y, alpha=alpha), params)
-    assert _relative_error(grad, numerical) < 1e-6
+    numerical = numerical_gradient(lambda p: net.loss(p, X, Y, alpha=alpha), params)
+    assert relative_error(grad, numerical) < 1e-6
     # The loss of the training path and of the prediction path agree.
     assert net.loss_and_grad(params, X, Y, alpha=alpha)[0] == pytest.approx(
         net.loss(params, X, Y, alpha=alpha), rel=1e-12
@@ -94,7 +82,7 @@ def test_weighted_gradient_with_dropout_and_noise(activation):
     _, grad = net.loss_and_grad(
         params, X, Y, sw, 0.1, rng=np.random.RandomState(7), **extras
     )
-    assert _relative_error(grad, _numerical_gradient(f, params)) < 1e-6
+    assert relative_error(grad, numerical_gradient(f, params)) < 1e-6
     # Dropout really changes the objective (masks are applied).
     assert f(params) != pytest.approx(net.loss(params, X, Y, sw, 0.1))
 

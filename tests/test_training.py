@@ -16,6 +16,7 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from helpers import quiet_fit
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -32,23 +33,9 @@ SMALL = dict(hidden_layer_sizes=(8,), activation="tanh", random_state=0)
 
 
 @pytest.fixture(scope="module")
-def clf_data():
-    return make_classification(
-        n_samples=120, n_features=6, n_informative=4, n_classes=3, random_state=0
-    )
-
-
-@pytest.fixture(scope="module")
 def reg_data():
     X, y = make_regression(n_samples=120, n_features=5, noise=1.0, random_state=0)
     return X, y / 100
-
-
-def _quiet_fit(est, X, y, **fit_params):
-    """Fit where reaching max_iter is expected; any other warning still fails."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return est.fit(X, y, **fit_params)
 
 
 def _params(est):
@@ -124,8 +111,8 @@ def test_early_stopping_with_string_labels(n_classes):
     )
     names = np.array(["ant", "bee", "cat"])[y]  # sorted as the integers are
     params = dict(**SMALL, early_stopping=True, max_iter=15, learning_rate_init=0.01)
-    on_names = _quiet_fit(MLPClassifierPrimer(**params), X, names)
-    on_ints = _quiet_fit(MLPClassifierPrimer(**params), X, y)
+    on_names = quiet_fit(MLPClassifierPrimer(**params), X, names)
+    on_ints = quiet_fit(MLPClassifierPrimer(**params), X, y)
     assert on_names.validation_scores_ == on_ints.validation_scores_
     assert on_names.loss_curve_ == on_ints.loss_curve_
     assert set(on_names.predict(X)) <= set(names)
@@ -140,7 +127,7 @@ def test_validation_split_is_stratified_with_string_labels(held_out):
     est = MLPClassifierPrimer(
         **SMALL, early_stopping=True, validation_fraction=0.2, max_iter=2
     )
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     # 16 held-out samples, 4 of each class.
     assert held_out["Y"].sum(axis=0).tolist() == [4, 4, 4, 4]
 
@@ -162,7 +149,7 @@ def test_validation_split_is_random_when_a_class_is_too_rare(monkeypatch):
     seen_once = np.r_[np.repeat([0, 1], 20), 2]
     enough = np.repeat([0, 1, 2], 10)
     for y in (few_held_out, seen_once, enough):
-        est = _quiet_fit(MLPClassifierPrimer(**params), rng.randn(len(y), 3), y)
+        est = quiet_fit(MLPClassifierPrimer(**params), rng.randn(len(y), 3), y)
         assert len(est.validation_scores_) == 2
     assert strata[0] is None and strata[1] is None
     assert strata[2] is not None
@@ -208,7 +195,7 @@ def test_validation_loss_curve_is_the_held_out_loss(clf_data, held_out):
     est = MLPClassifierPrimer(
         **SMALL, early_stopping=True, alpha=5.0, max_iter=8, callbacks=rec
     )
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     assert len(est.validation_loss_curve_) == est.n_iter_ == 8
     X_val, y_val = held_out["X"], held_out["Y"].argmax(axis=1)
     for info, weights in zip(rec.infos, rec.weights):
@@ -225,9 +212,7 @@ def test_validation_loss_curve_is_the_held_out_loss(clf_data, held_out):
         )
     assert est.validation_loss_curve_ == [i["validation_loss"] for i in rec.infos]
     assert (
-        _quiet_fit(
-            MLPClassifierPrimer(**SMALL, max_iter=3), X, y
-        ).validation_loss_curve_
+        quiet_fit(MLPClassifierPrimer(**SMALL, max_iter=3), X, y).validation_loss_curve_
         is None
     )
 
@@ -235,7 +220,7 @@ def test_validation_loss_curve_is_the_held_out_loss(clf_data, held_out):
 def test_regressor_validation_loss_is_half_the_mse(reg_data, held_out):
     X, y = reg_data
     est = MLPRegressorPrimer(**SMALL, early_stopping=True, max_iter=30)
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     # The network trains on standardized targets (held out as such): its
     # validation loss is in their units, its score (R^2) the same in either.
     X_val = held_out["X"]
@@ -267,7 +252,7 @@ def test_learning_rate_schedules(clf_data, schedule):
         max_iter=6,
         callbacks=rec,
     )
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     rates = [info["learning_rate"] for info in rec.infos]
     if schedule == "constant":
         assert rates == [0.1] * 6
@@ -307,11 +292,11 @@ def test_nesterov_without_momentum_is_plain_sgd(clf_data):
     X, y = clf_data
     params = dict(**SMALL, solver="sgd", momentum=0.0, max_iter=5)
     fits = [
-        _quiet_fit(MLPClassifierPrimer(**params, nesterovs_momentum=n), X, y)
+        quiet_fit(MLPClassifierPrimer(**params, nesterovs_momentum=n), X, y)
         for n in (False, True)
     ]
     np.testing.assert_array_equal(_params(fits[0]), _params(fits[1]))
-    with_momentum = _quiet_fit(MLPClassifierPrimer(**{**params, "momentum": 0.9}), X, y)
+    with_momentum = quiet_fit(MLPClassifierPrimer(**{**params, "momentum": 0.9}), X, y)
     assert not np.allclose(_params(fits[0]), _params(with_momentum))
 
 
@@ -320,18 +305,18 @@ def test_shuffle(clf_data):
     params = dict(**SMALL, solver="sgd", max_iter=5)
     # One batch: the visiting order changes nothing but rounding.
     full = [
-        _quiet_fit(MLPClassifierPrimer(**params, shuffle=s, batch_size=len(y)), X, y)
+        quiet_fit(MLPClassifierPrimer(**params, shuffle=s, batch_size=len(y)), X, y)
         for s in (False, True)
     ]
     np.testing.assert_allclose(_params(full[0]), _params(full[1]), atol=1e-12)
     # Minibatches: shuffling changes the path; without it, order is data order.
     mini = [
-        _quiet_fit(MLPClassifierPrimer(**params, shuffle=s, batch_size=10), X, y)
+        quiet_fit(MLPClassifierPrimer(**params, shuffle=s, batch_size=10), X, y)
         for s in (False, True)
     ]
     assert not np.allclose(_params(mini[0]), _params(mini[1]))
     perm = np.random.RandomState(1).permutation(len(y))
-    reordered = _quiet_fit(
+    reordered = quiet_fit(
         MLPClassifierPrimer(**params, shuffle=False, batch_size=10), X[perm], y[perm]
     )
     assert not np.allclose(_params(mini[0]), _params(reordered))
@@ -343,7 +328,7 @@ def test_batch_size_auto_and_clipping():
 
     def fit(X, y, batch_size):
         est = MLPClassifierPrimer(**params, batch_size=batch_size)
-        return _params(_quiet_fit(est, X, y))
+        return _params(quiet_fit(est, X, y))
 
     # 'auto' is min(200, n_samples).
     np.testing.assert_array_equal(fit(X, y, "auto"), fit(X, y, 200))
@@ -389,7 +374,7 @@ def test_first_partial_fit_is_one_epoch_of_fit(reg_data):
     X, y = reg_data
     for solver in ["sgd", "adam"]:
         inc = MLPRegressorPrimer(**SMALL, solver=solver).partial_fit(X, y)
-        full = _quiet_fit(MLPRegressorPrimer(**SMALL, solver=solver, max_iter=1), X, y)
+        full = quiet_fit(MLPRegressorPrimer(**SMALL, solver=solver, max_iter=1), X, y)
         np.testing.assert_array_equal(_params(inc), _params(full))
         assert inc.loss_curve_ == full.loss_curve_ and inc.t_ == len(y)
 
@@ -411,22 +396,22 @@ def test_warm_start_continues_and_counts_iterations_per_call(clf_data):
     # warm-started fits of 4 epochs are one fit of 8.
     params = dict(**SMALL, solver="sgd", momentum=0.0, shuffle=False, max_iter=4)
     warm = MLPClassifierPrimer(**params, warm_start=True)
-    _quiet_fit(warm, X, y)
-    _quiet_fit(warm, X, y)
-    once = _quiet_fit(MLPClassifierPrimer(**{**params, "max_iter": 8}), X, y)
+    quiet_fit(warm, X, y)
+    quiet_fit(warm, X, y)
+    once = quiet_fit(MLPClassifierPrimer(**{**params, "max_iter": 8}), X, y)
     np.testing.assert_allclose(_params(warm), _params(once), rtol=0, atol=1e-14)
     np.testing.assert_allclose(warm.loss_curve_, once.loss_curve_, atol=1e-14)
     assert warm.n_iter_ == 4 and warm.t_ == 8 * len(y)
     # Without warm_start a second fit starts over.
     cold = MLPClassifierPrimer(**params)
-    first = _params(_quiet_fit(cold, X, y)).copy()
-    np.testing.assert_array_equal(_params(_quiet_fit(cold, X, y)), first)
+    first = _params(quiet_fit(cold, X, y)).copy()
+    np.testing.assert_array_equal(_params(quiet_fit(cold, X, y)), first)
     assert len(cold.loss_curve_) == 4
 
 
 def test_warm_start_needs_the_same_architecture_and_classes(clf_data):
     X, y = clf_data
-    est = _quiet_fit(MLPClassifierPrimer(**SMALL, warm_start=True, max_iter=2), X, y)
+    est = quiet_fit(MLPClassifierPrimer(**SMALL, warm_start=True, max_iter=2), X, y)
     before = _params(est).copy()
     with pytest.raises(ValueError, match="architecture"):
         est.set_params(hidden_layer_sizes=(9,)).fit(X, y)
@@ -440,13 +425,13 @@ def test_warm_start_ignores_options_of_activations_it_does_not_use(clf_data):
     # maxout_pieces shapes only maxout layers, leaky_relu_slope only leaky ones:
     # changing them on a tanh net changes nothing, so training continues.
     X, y = clf_data
-    est = _quiet_fit(MLPClassifierPrimer(**SMALL, warm_start=True, max_iter=2), X, y)
+    est = quiet_fit(MLPClassifierPrimer(**SMALL, warm_start=True, max_iter=2), X, y)
     est.set_params(maxout_pieces=4, leaky_relu_slope=0.3)
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     assert len(est.loss_curve_) == 4
     # On a maxout net, the same change is refused (test_bad_input.py).
     est.set_params(activation="maxout", warm_start=False)
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     est.set_params(warm_start=True, maxout_pieces=2)
     with pytest.raises(ValueError, match="built with maxout_pieces=4"):
         est.fit(X, y)
@@ -458,9 +443,9 @@ def test_warm_start_may_switch_early_stopping(clf_data, first_early_stopping):
     X, y = clf_data
     params = dict(**SMALL, warm_start=True, max_iter=3)
     est = MLPClassifierPrimer(**params, early_stopping=first_early_stopping)
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     est.set_params(early_stopping=not first_early_stopping)
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     assert len(est.loss_curve_) == 6
     if first_early_stopping:
         assert est.best_loss_ == min(est.loss_curve_[3:])
@@ -470,7 +455,7 @@ def test_warm_start_may_switch_early_stopping(clf_data, first_early_stopping):
 
 def test_pickled_model_continues_with_partial_fit(reg_data):
     X, y = reg_data
-    est = _quiet_fit(MLPRegressorPrimer(**SMALL, solver="sgd", max_iter=3), X, y)
+    est = quiet_fit(MLPRegressorPrimer(**SMALL, solver="sgd", max_iter=3), X, y)
     copy = pickle.loads(pickle.dumps(est))
     for model in (est, copy):
         model.partial_fit(X[:60], y[:60])
@@ -489,8 +474,8 @@ def test_lbfgs_integer_weights_repeat_rows_and_zero_weights_drop_them(
     X, y = clf_data if Est is MLPClassifierPrimer else reg_data
     w = np.random.RandomState(0).randint(0, 4, size=len(y))
     params = dict(**SMALL, solver="lbfgs", max_iter=30, alpha=0.01)
-    weighted = _quiet_fit(Est(**params), X, y, sample_weight=w)
-    repeated = _quiet_fit(Est(**params), np.repeat(X, w, axis=0), np.repeat(y, w))
+    weighted = quiet_fit(Est(**params), X, y, sample_weight=w)
+    repeated = quiet_fit(Est(**params), np.repeat(X, w, axis=0), np.repeat(y, w))
     assert 0 in w and weighted.loss_ == pytest.approx(repeated.loss_, rel=1e-9)
     np.testing.assert_allclose(_params(weighted), _params(repeated), atol=1e-7)
     assert weighted.n_iter_ == repeated.n_iter_
@@ -505,8 +490,8 @@ def test_stochastic_weights_in_one_batch_repeat_rows(clf_data, solver):
     params = dict(**SMALL, solver=solver, batch_size=1000, max_iter=5)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Got `batch_size`", UserWarning)
-        weighted = _quiet_fit(MLPClassifierPrimer(**params), X, y, sample_weight=w)
-        repeated = _quiet_fit(
+        weighted = quiet_fit(MLPClassifierPrimer(**params), X, y, sample_weight=w)
+        repeated = quiet_fit(
             MLPClassifierPrimer(**params), np.repeat(X, w, axis=0), np.repeat(y, w)
         )
     np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-12)
@@ -521,8 +506,8 @@ def test_zero_weights_drop_rows_in_minibatches(clf_data, solver):
     w = np.zeros(len(y))
     w[::4] = 1.0
     params = dict(**SMALL, solver=solver, batch_size=5, max_iter=4)
-    weighted = _quiet_fit(MLPClassifierPrimer(**params), X, y, sample_weight=w)
-    dropped = _quiet_fit(MLPClassifierPrimer(**params), X[::4], y[::4])
+    weighted = quiet_fit(MLPClassifierPrimer(**params), X, y, sample_weight=w)
+    dropped = quiet_fit(MLPClassifierPrimer(**params), X[::4], y[::4])
     # Equal up to rounding: unit weights divide by their sum, not by a count.
     np.testing.assert_allclose(_params(weighted), _params(dropped), atol=1e-14)
     inc = MLPClassifierPrimer(**params).partial_fit(X, y, w, classes=[0, 1, 2])
@@ -554,7 +539,7 @@ def test_stochastic_weights_repeat_rows_in_distribution(solver):
             "unweighted": (MLPClassifierPrimer(max_iter=40, **params), X, y, None),
         }
         for name, (est, Xf, yf, wf) in fits.items():
-            _quiet_fit(est, Xf, yf, sample_weight=wf)
+            quiet_fit(est, Xf, yf, sample_weight=wf)
             losses[name].append(log_loss(y, est.predict_proba(X), sample_weight=w))
     mean = {name: np.mean(values) for name, values in losses.items()}
     gap = abs(mean["unweighted"] - mean["repeated"])
@@ -568,7 +553,7 @@ def _continue_both(X, y, params, class_weight, sample_weight=None):
     sample_weight keeps scikit-learn's start. From one starting point the two
     must train identically: a warm start from a copy of a one-iteration model.
     """
-    start = _quiet_fit(
+    start = quiet_fit(
         MLPClassifierPrimer(**{**params, "max_iter": 1}, class_weight=class_weight),
         X,
         y,
@@ -581,8 +566,8 @@ def _continue_both(X, y, params, class_weight, sample_weight=None):
     weights = compute_sample_weight(class_weight, y)
     if sample_weight is not None:
         weights = weights * sample_weight
-    _quiet_fit(as_class, X, y, sample_weight=sample_weight)
-    _quiet_fit(as_sample, X, y, sample_weight=weights)
+    quiet_fit(as_class, X, y, sample_weight=sample_weight)
+    quiet_fit(as_sample, X, y, sample_weight=weights)
     return as_class, as_sample
 
 
@@ -620,7 +605,7 @@ def test_class_weight_starts_at_the_reweighted_class_frequencies(n_classes):
     cw = {c: cw[c] for c in range(n_classes)}
     # One epoch of a negligible step: the fitted biases are the starting ones.
     frozen = dict(SMALL, solver="sgd", learning_rate_init=1e-12, max_iter=1)
-    est = _quiet_fit(MLPClassifierPrimer(**frozen, class_weight=cw), X, y)
+    est = quiet_fit(MLPClassifierPrimer(**frozen, class_weight=cw), X, y)
     weighted = np.bincount(y) * np.array(list(cw.values()))
     p = weighted / weighted.sum()
     if n_classes == 2:  # one logistic output: log-odds of class 1
@@ -630,7 +615,7 @@ def test_class_weight_starts_at_the_reweighted_class_frequencies(n_classes):
     np.testing.assert_allclose(est.intercepts_[-1], expected, rtol=1e-8)
     assert (est.predict(X) == 0).all()
     # Without class_weight the biases are scikit-learn's Glorot draws.
-    plain = _quiet_fit(MLPClassifierPrimer(**frozen), X, y)
+    plain = quiet_fit(MLPClassifierPrimer(**frozen), X, y)
     bound = np.sqrt(6 / (8 + est.n_outputs_))
     assert np.abs(plain.intercepts_[-1]).max() < bound
 
@@ -673,7 +658,7 @@ def test_balanced_class_weight_helps_the_minority_class():
     params = dict(**SMALL, solver="lbfgs", max_iter=100)
     recall = {}
     for cw in (None, "balanced"):
-        est = _quiet_fit(MLPClassifierPrimer(**params, class_weight=cw), X, y)
+        est = quiet_fit(MLPClassifierPrimer(**params, class_weight=cw), X, y)
         recall[cw] = np.mean(est.predict(X)[y == 1] == 1)
     assert recall["balanced"] > recall[None]
 
@@ -684,14 +669,14 @@ def test_balanced_class_weight_helps_the_minority_class():
 def test_multilabel_and_multioutput(clf_data, reg_data):
     X, y = clf_data
     Y = np.column_stack([y == 0, y != 1, X[:, 0] > 0]).astype(int)
-    clf = _quiet_fit(MLPClassifierPrimer(**SMALL, solver="lbfgs", max_iter=200), X, Y)
+    clf = quiet_fit(MLPClassifierPrimer(**SMALL, solver="lbfgs", max_iter=200), X, Y)
     assert clf.predict(X).shape == Y.shape and clf.out_activation_ == "logistic"
     proba = clf.predict_proba(X)
     assert proba.shape == Y.shape and not np.allclose(proba.sum(axis=1), 1)
     assert clf.score(X, Y) > 0.9  # subset accuracy
     X, y = reg_data
     Y2 = np.column_stack([y, -2 * y])
-    reg = _quiet_fit(MLPRegressorPrimer(**SMALL, solver="lbfgs", max_iter=200), X, Y2)
+    reg = quiet_fit(MLPRegressorPrimer(**SMALL, solver="lbfgs", max_iter=200), X, Y2)
     assert reg.predict(X).shape == Y2.shape and reg.n_outputs_ == 2
     assert reg.score(X, Y2) > 0.95
 
@@ -702,8 +687,8 @@ def test_sparse_input_trains_as_dense(clf_data, solver, fmt):
     X, y = clf_data
     X = np.where(np.abs(X) < 0.7, 0.0, X)
     params = dict(**SMALL, solver=solver, max_iter=10)
-    dense = _quiet_fit(MLPClassifierPrimer(**params), X, y)
-    sparse = _quiet_fit(MLPClassifierPrimer(**params), fmt(X), y)
+    dense = quiet_fit(MLPClassifierPrimer(**params), X, y)
+    sparse = quiet_fit(MLPClassifierPrimer(**params), fmt(X), y)
     np.testing.assert_allclose(_params(sparse), _params(dense), atol=1e-12)
     np.testing.assert_allclose(sparse.predict_proba(fmt(X)), dense.predict_proba(X))
 
@@ -712,19 +697,19 @@ def test_float32_trains_and_predicts_in_float32(clf_data, reg_data):
     X, y = clf_data
     X32 = X.astype(np.float32)
     for solver in ["adam", "lbfgs"]:
-        est = _quiet_fit(
+        est = quiet_fit(
             MLPClassifierPrimer(**SMALL, solver=solver, max_iter=10), X32, y
         )
         assert all(a.dtype == np.float32 for a in est.coefs_ + est.intercepts_)
         assert est.predict_proba(X32).dtype == np.float32
         assert est.predict_proba(X).dtype == np.float32  # float64 input, cast
-        ref = _quiet_fit(MLPClassifierPrimer(**SMALL, solver=solver, max_iter=10), X, y)
+        ref = quiet_fit(MLPClassifierPrimer(**SMALL, solver=solver, max_iter=10), X, y)
         np.testing.assert_allclose(
             est.predict_proba(X32), ref.predict_proba(X), atol=1e-3
         )
     X, y = reg_data
     reg = MLPRegressorPrimer(**SMALL, max_iter=5, warm_start=True)
-    _quiet_fit(reg, X.astype(np.float32), y)
+    quiet_fit(reg, X.astype(np.float32), y)
     assert reg.predict(X).dtype == np.float32
 
 
@@ -740,10 +725,10 @@ def test_more_data_of_another_dtype_is_cast_to_the_models(reg_data, model_dtype,
     def run(X_second):
         params = dict(SMALL, max_iter=3, warm_start=how == "warm_start")
         est = MLPRegressorPrimer(**params)
-        _quiet_fit(est, X.astype(model_dtype), y)
+        quiet_fit(est, X.astype(model_dtype), y)
         if how == "partial_fit":
             return est.partial_fit(X_second, y[::-1])
-        return _quiet_fit(est, X_second, y[::-1])
+        return quiet_fit(est, X_second, y[::-1])
 
     mixed, same = run(X_more), run(X_more.astype(model_dtype))
     assert mixed.coefs_[0].dtype == model_dtype
@@ -770,7 +755,7 @@ def test_verbose_prints_one_line_per_iteration(clf_data, solver):
     X, y = clf_data
     out = io.StringIO()
     with redirect_stdout(out):
-        est = _quiet_fit(
+        est = quiet_fit(
             MLPClassifierPrimer(**SMALL, solver=solver, max_iter=7, verbose=True), X, y
         )
     lines = [
@@ -780,7 +765,7 @@ def test_verbose_prints_one_line_per_iteration(clf_data, solver):
     assert lines[-1] == f"Iteration {est.n_iter_}, loss = {est.loss_curve_[-1]:.8f}"
     silent = io.StringIO()
     with redirect_stdout(silent):
-        _quiet_fit(MLPClassifierPrimer(**SMALL, solver=solver, max_iter=7), X, y)
+        quiet_fit(MLPClassifierPrimer(**SMALL, solver=solver, max_iter=7), X, y)
     assert silent.getvalue() == ""
 
 
@@ -791,11 +776,11 @@ def test_loss_curve_is_the_training_objective(clf_data):
     est = MLPClassifierPrimer(
         **SMALL, solver="sgd", alpha=0.5, max_iter=1, warm_start=True
     )
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     assert est.loss_ == est.loss_curve_[-1]
     penalty = 0.5 * 0.5 * sum(np.sum(c**2) for c in est.coefs_) / len(y)
     expected = log_loss(y, est.predict_proba(X)) + penalty
-    _quiet_fit(est, X, y)
+    quiet_fit(est, X, y)
     assert est.loss_curve_[1] == pytest.approx(expected, rel=1e-12)
 
 
@@ -807,16 +792,16 @@ def test_normalize_y_makes_predictions_equivariant_to_the_target_scale(reg_data)
     # 1000 * y + 5000 predicts 1000 * (the model of y) + 5000.
     X, y = reg_data
     params = dict(SMALL, solver="lbfgs", max_iter=30)
-    small = _quiet_fit(MLPRegressorPrimer(**params), X, y)
-    large = _quiet_fit(MLPRegressorPrimer(**params), X, 1000 * y + 5000)
+    small = quiet_fit(MLPRegressorPrimer(**params), X, y)
+    large = quiet_fit(MLPRegressorPrimer(**params), X, 1000 * y + 5000)
     np.testing.assert_allclose(
         large.predict(X), 1000 * small.predict(X) + 5000, rtol=1e-6
     )
     np.testing.assert_allclose(large.loss_curve_, small.loss_curve_, rtol=1e-6)
     # Without it, the scale changes the fit (scikit-learn's path).
     raw = dict(params, normalize_y=False)
-    small = _quiet_fit(MLPRegressorPrimer(**raw), X, y)
-    large = _quiet_fit(MLPRegressorPrimer(**raw), X, 1000 * y + 5000)
+    small = quiet_fit(MLPRegressorPrimer(**raw), X, y)
+    large = quiet_fit(MLPRegressorPrimer(**raw), X, 1000 * y + 5000)
     assert large.y_scale_ is None and large.y_offset_ is None
     gap = np.abs(large.predict(X) - (1000 * small.predict(X) + 5000)).max()
     assert gap > 1.0
@@ -826,17 +811,17 @@ def test_normalize_y_is_a_standard_scaler_on_the_targets(reg_data):
     X, y = reg_data
     y = np.column_stack([300 * y + 20, -y])
     params = dict(SMALL, solver="lbfgs", max_iter=30)
-    ours = _quiet_fit(MLPRegressorPrimer(**params), X, y)
+    ours = quiet_fit(MLPRegressorPrimer(**params), X, y)
     reference = TransformedTargetRegressor(
         MLPRegressorPrimer(**params, normalize_y=False), transformer=StandardScaler()
     )
-    _quiet_fit(reference, X, y)
+    quiet_fit(reference, X, y)
     np.testing.assert_allclose(ours.y_offset_, y.mean(axis=0))
     np.testing.assert_allclose(ours.y_scale_, y.std(axis=0))
     np.testing.assert_allclose(ours.predict(X), reference.predict(X), rtol=1e-6)
     # Weighted as the loss weights samples.
     w = np.random.RandomState(0).uniform(0, 3, size=len(y))
-    weighted = _quiet_fit(MLPRegressorPrimer(**params), X, y, sample_weight=w)
+    weighted = quiet_fit(MLPRegressorPrimer(**params), X, y, sample_weight=w)
     mean = np.average(y, axis=0, weights=w)
     np.testing.assert_allclose(weighted.y_offset_, mean)
     np.testing.assert_allclose(
@@ -849,7 +834,7 @@ def test_normalize_y_poisson_starts_at_the_intercept_only_model(reg_data):
     y = np.random.RandomState(0).poisson(np.exp(0.5 * X[:, 0] + 4))
     # One epoch of a negligible step: the fitted model is the starting one.
     frozen = dict(SMALL, loss="poisson", learning_rate_init=1e-12, max_iter=1)
-    est = _quiet_fit(MLPRegressorPrimer(**frozen), X, y)
+    est = quiet_fit(MLPRegressorPrimer(**frozen), X, y)
     # The counts as given (the log link turns their scale into the bias),
     # the output bias at the log of their mean, zero output weights: every
     # prediction is the mean count.
@@ -858,7 +843,7 @@ def test_normalize_y_poisson_starts_at_the_intercept_only_model(reg_data):
     np.testing.assert_allclose(est.intercepts_[-1], np.log(y.mean()), rtol=1e-9)
     np.testing.assert_allclose(est.predict(X), y.mean(), rtol=1e-9)
     # normalize_y=False: scikit-learn's random start, far from the counts.
-    raw = _quiet_fit(MLPRegressorPrimer(**frozen, normalize_y=False), X, y)
+    raw = quiet_fit(MLPRegressorPrimer(**frozen, normalize_y=False), X, y)
     assert raw.weight_init_ == ["glorot", "glorot"]
     assert np.abs(raw.intercepts_[-1]).max() < 1.0
 
@@ -866,15 +851,15 @@ def test_normalize_y_poisson_starts_at_the_intercept_only_model(reg_data):
 def test_normalize_y_adam_starts_at_the_mean_target(reg_data):
     X, y = reg_data
     frozen = dict(SMALL, learning_rate_init=1e-12, max_iter=1)
-    est = _quiet_fit(MLPRegressorPrimer(**frozen), X, 50 * y + 3)
+    est = quiet_fit(MLPRegressorPrimer(**frozen), X, 50 * y + 3)
     assert est.weight_init_ == ["glorot", "zeros"]
     np.testing.assert_allclose(est.predict(X), np.mean(50 * y + 3), rtol=1e-9)
     # SGD keeps a random output layer (its steps scale with the gradient,
     # and zero output weights would hold back the hidden layers).
-    sgd = _quiet_fit(MLPRegressorPrimer(**frozen, solver="sgd"), X, 50 * y + 3)
+    sgd = quiet_fit(MLPRegressorPrimer(**frozen, solver="sgd"), X, 50 * y + 3)
     assert sgd.weight_init_ == ["glorot", "glorot"]
     # An explicit scheme is taken as given.
-    he = _quiet_fit(MLPRegressorPrimer(**frozen, weight_init="he"), X, y)
+    he = quiet_fit(MLPRegressorPrimer(**frozen, weight_init="he"), X, y)
     assert he.weight_init_ == ["he", "he"]
 
 
@@ -887,9 +872,9 @@ def test_normalize_y_scale_is_fixed_by_the_first_call(reg_data):
     assert est.y_offset_ == offset and est.y_scale_ == scale
     # A warm-started fit continues on the same scale; switching the option
     # is a change of model, refused as architecture changes are.
-    warm = _quiet_fit(MLPRegressorPrimer(**SMALL, max_iter=5, warm_start=True), X, y)
+    warm = quiet_fit(MLPRegressorPrimer(**SMALL, max_iter=5, warm_start=True), X, y)
     scale = warm.y_scale_.copy()
-    _quiet_fit(warm, X, 3 * y)
+    quiet_fit(warm, X, 3 * y)
     assert warm.y_scale_ == scale
     with pytest.raises(ValueError, match="normalize_y=True; got normalize_y=False"):
         warm.set_params(normalize_y=False).fit(X, y)
@@ -901,15 +886,15 @@ def test_normalize_y_at_any_magnitude(reg_data, scale):
     # spread like any other, as StandardScaler sees it.
     X, y = reg_data
     params = dict(SMALL, solver="lbfgs", max_iter=30)
-    unit = _quiet_fit(MLPRegressorPrimer(**params), X, y)
-    scaled = _quiet_fit(MLPRegressorPrimer(**params), X, scale * y)
+    unit = quiet_fit(MLPRegressorPrimer(**params), X, y)
+    scaled = quiet_fit(MLPRegressorPrimer(**params), X, scale * y)
     assert scaled.y_scale_[0] == pytest.approx(scale * y.std(), rel=1e-12)
     np.testing.assert_allclose(scaled.predict(X), scale * unit.predict(X), rtol=1e-6)
 
 
 def test_normalize_y_constant_and_single_row_targets():
     X = np.random.RandomState(0).randn(20, 3)
-    est = _quiet_fit(MLPRegressorPrimer(**SMALL, solver="lbfgs"), X, np.full(20, 7.0))
+    est = quiet_fit(MLPRegressorPrimer(**SMALL, solver="lbfgs"), X, np.full(20, 7.0))
     assert est.y_scale_ == 1.0 and est.y_offset_ == 7.0
     np.testing.assert_allclose(est.predict(X), 7.0, atol=0.01)
     one = MLPRegressorPrimer(**SMALL).partial_fit(X[:1], [5.0])
@@ -918,7 +903,7 @@ def test_normalize_y_constant_and_single_row_targets():
 
 def test_normalize_y_keeps_float32(reg_data):
     X, y = reg_data
-    est = _quiet_fit(
+    est = quiet_fit(
         MLPRegressorPrimer(**SMALL, max_iter=5), X.astype(np.float32), 1e4 * y
     )
     assert est.y_scale_.dtype == est.y_offset_.dtype == np.float32
@@ -949,7 +934,7 @@ def test_divergence_leaves_a_fitted_estimator_unchanged(reg_data, warm_start):
     params = dict(SMALL, solver="sgd", shuffle=False, batch_size=10, max_iter=3)
     # normalize_y=False: targets of 1e200, as given, overflow the loss.
     params["normalize_y"] = False
-    est = _quiet_fit(MLPRegressorPrimer(**params, warm_start=warm_start), X, y)
+    est = quiet_fit(MLPRegressorPrimer(**params, warm_start=warm_start), X, y)
     state = pickle.dumps(est)
     # The last batch overflows, after eleven updates of the weights and of the
     # optimizer's velocity: none of them may survive the failed call.
@@ -968,9 +953,9 @@ def test_divergence_leaves_a_fitted_estimator_unchanged(reg_data, warm_start):
 def test_dropout(clf_data):
     X, y = clf_data
     params = dict(SMALL, hidden_layer_sizes=(16, 16), max_iter=5)
-    plain = _quiet_fit(MLPClassifierPrimer(**params), X, y)
-    dropped = _quiet_fit(MLPClassifierPrimer(**params, dropout=0.5), X, y)
-    again = _quiet_fit(MLPClassifierPrimer(**params, dropout=0.5), X, y)
+    plain = quiet_fit(MLPClassifierPrimer(**params), X, y)
+    dropped = quiet_fit(MLPClassifierPrimer(**params, dropout=0.5), X, y)
+    again = quiet_fit(MLPClassifierPrimer(**params, dropout=0.5), X, y)
     assert not np.allclose(_params(plain), _params(dropped))
     np.testing.assert_array_equal(_params(dropped), _params(again))  # seeded masks
     # Off at predict time: deterministic, and the plain forward pass.
@@ -981,10 +966,10 @@ def test_dropout(clf_data):
     logits = h @ dropped.coefs_[-1] + dropped.intercepts_[-1]
     np.testing.assert_allclose(dropped.decision_function(X), logits, rtol=1e-12)
     # One rate per hidden layer; a scalar is that rate everywhere.
-    per_layer = _quiet_fit(MLPClassifierPrimer(**params, dropout=[0.5, 0.5]), X, y)
+    per_layer = quiet_fit(MLPClassifierPrimer(**params, dropout=[0.5, 0.5]), X, y)
     np.testing.assert_array_equal(_params(per_layer), _params(dropped))
-    first_only = _quiet_fit(MLPClassifierPrimer(**params, dropout=[0.5, 0.0]), X, y)
-    second_only = _quiet_fit(MLPClassifierPrimer(**params, dropout=[0.0, 0.5]), X, y)
+    first_only = quiet_fit(MLPClassifierPrimer(**params, dropout=[0.5, 0.0]), X, y)
+    second_only = quiet_fit(MLPClassifierPrimer(**params, dropout=[0.0, 0.5]), X, y)
     assert not np.allclose(_params(first_only), _params(second_only))
     with pytest.raises(ValueError, match="2 hidden"):
         MLPClassifierPrimer(**params, dropout=[0.5]).fit(X, y)
@@ -1013,14 +998,14 @@ def test_input_noise(clf_data):
     X, y = clf_data
     X_before = X.copy()
     params = dict(**SMALL, max_iter=5)
-    plain = _quiet_fit(MLPClassifierPrimer(**params), X, y)
-    noisy = _quiet_fit(MLPClassifierPrimer(**params, input_noise=0.5), X, y)
-    again = _quiet_fit(MLPClassifierPrimer(**params, input_noise=0.5), X, y)
+    plain = quiet_fit(MLPClassifierPrimer(**params), X, y)
+    noisy = quiet_fit(MLPClassifierPrimer(**params, input_noise=0.5), X, y)
+    again = quiet_fit(MLPClassifierPrimer(**params, input_noise=0.5), X, y)
     assert not np.allclose(_params(plain), _params(noisy))
     np.testing.assert_array_equal(_params(noisy), _params(again))
     np.testing.assert_array_equal(X, X_before)  # the noise goes on a copy
     Xs = sp.csr_matrix(X)
-    _quiet_fit(MLPClassifierPrimer(**params, input_noise=0.5), Xs, y)
+    quiet_fit(MLPClassifierPrimer(**params, input_noise=0.5), Xs, y)
     np.testing.assert_array_equal(Xs.toarray(), X_before)
     np.testing.assert_array_equal(noisy.predict_proba(X), noisy.predict_proba(X))
     with pytest.raises(ValueError, match="stochastic solver"):
@@ -1092,7 +1077,7 @@ def test_callbacks(clf_data):
     # With lbfgs a callback sees every iteration and can stop it too.
     rec = _Recorder(stop_at=4)
     est = MLPClassifierPrimer(**SMALL, solver="lbfgs", callbacks=rec).fit(X, y)
-    ref = _quiet_fit(MLPClassifierPrimer(**SMALL, solver="lbfgs", max_iter=4), X, y)
+    ref = quiet_fit(MLPClassifierPrimer(**SMALL, solver="lbfgs", max_iter=4), X, y)
     assert est.n_iter_ == 4 and [i["epoch"] for i in rec.infos] == [1, 2, 3, 4]
     np.testing.assert_array_equal(_params(est), _params(ref))
     np.testing.assert_array_equal(rec.weights[-1], _params(ref))
@@ -1118,7 +1103,7 @@ def test_a_failing_callback_leaves_the_estimator_unchanged(clf_data):
 
 def test_hidden_activations_and_dead_units(clf_data):
     X, y = clf_data
-    est = _quiet_fit(
+    est = quiet_fit(
         MLPClassifierPrimer(hidden_layer_sizes=(10, 6), random_state=0, max_iter=5),
         X,
         y,
@@ -1138,7 +1123,7 @@ def test_hidden_activations_and_dead_units(clf_data):
     assert fractions[0] == pytest.approx(expected[0] + 2 / 10)
     assert fractions[1] >= 1 / 6
     # A logistic unit never outputs exactly zero.
-    logistic = _quiet_fit(
+    logistic = quiet_fit(
         MLPClassifierPrimer(hidden_layer_sizes=(5,), activation="logistic", max_iter=2),
         X,
         y,
@@ -1184,11 +1169,11 @@ def test_lbfgs_ignores_early_stopping_and_keeps_no_validation_records():
 
 def test_predict_proba_follows_the_fitted_loss(clf_data):
     X, y = clf_data
-    hinge = _quiet_fit(MLPClassifierPrimer(**SMALL, loss="hinge", max_iter=5), X, y)
+    hinge = quiet_fit(MLPClassifierPrimer(**SMALL, loss="hinge", max_iter=5), X, y)
     hinge.set_params(loss="log_loss")  # a parameter, not the fitted model
     assert not hasattr(hinge, "predict_proba")
     with pytest.raises(AttributeError):
         hinge.predict_proba(X)
-    proba = _quiet_fit(MLPClassifierPrimer(**SMALL, max_iter=5), X, y)
+    proba = quiet_fit(MLPClassifierPrimer(**SMALL, max_iter=5), X, y)
     proba.set_params(loss="hinge")
     assert hasattr(proba, "predict_proba")
