@@ -28,6 +28,10 @@ class FittedNetworkMixin:
 
     def _norms(self):
         """Return the published batch-normalization arrays per hidden layer."""
+        if not self._network.n_stats:
+            # No layer is normalized: the scales are all None, as the views
+            # would be (a single-row predict should not pay for building them).
+            return self.batch_norm_scale_
         return [
             None if scale is None else BatchNormViews(scale, shift, mean, var)
             for scale, shift, mean, var in zip(
