@@ -382,7 +382,8 @@ class BaseMLPClassifier(ClassifierMixin, BaseMLPPrimer):
         >>> clf.predict(X[[0, 50, 100]])
         array([0, 1, 2])
         """
-        return self._target_kind().labels(self, self._raw_scores(X))
+        scores = self._raw_scores(X)  # first: an unfitted model says so
+        return self._target_kind().labels(self, scores)
 
     def _has_proba(self):
         # A fitted model answers for the loss it was trained with, whatever
@@ -466,7 +467,8 @@ class BaseMLPClassifier(ClassifierMixin, BaseMLPPrimer):
         >>> bool(np.isfinite(log_proba).all())
         True
         """
-        log_p = self._target_kind().log_proba(self._raw_scores(X))
+        scores = self._raw_scores(X)  # first: an unfitted model says so
+        log_p = self._target_kind().log_proba(scores)
         return np.maximum(log_p, np.log(np.finfo(log_p.dtype).tiny))
 
     def score(self, X, y, sample_weight=None):
