@@ -268,7 +268,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
 
         settings = self._settings(dropout)
         if self.solver == "lbfgs":
-            params, stats = fit_lbfgs(
+            fit_lbfgs(
                 self, network, params, stats, X, Y, sample_weight, settings, callbacks
             )
         else:
@@ -278,7 +278,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
                 # Work on a copy so that a failed call leaves the stored state
                 # intact.
                 self._optimizer = copy.deepcopy(self._optimizer)
-            params, stats = fit_stochastic(
+            fit_stochastic(
                 self,
                 network,
                 params,
@@ -296,7 +296,8 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
                 # a (512, 256) net at batch 256); partial_fit keeps them for
                 # the next call.
                 network.clear_workspaces()
-        self._publish(params, stats)
+        # fit_lbfgs and fit_stochastic published the final weights (before
+        # on_train_end, which may restore others in place).
         return self
 
     def _initialize(

@@ -118,8 +118,8 @@ class Network(ParameterLayout):
         if len(self.activations) != len(self.layer_units) - 2:
             raise ValueError("Need one activation per hidden layer.")
         n_hidden = len(self.activations)
-        self.batch_norm = [False] * n_hidden if batch_norm is None else batch_norm
-        self.batch_norm = [bool(flag) for flag in self.batch_norm]
+        flags = [False] * n_hidden if batch_norm is None else batch_norm
+        self.batch_norm = [bool(flag) for flag in flags]
         if len(self.batch_norm) != n_hidden:
             raise ValueError("Need one batch_norm flag per hidden layer.")
         self.batch_norm_epsilon = float(batch_norm_epsilon)
