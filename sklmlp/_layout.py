@@ -169,7 +169,7 @@ class ParameterLayout:
         -------
         ndarray of shape (n_stats,)
         """
-        stats = self.init_stats()
+        stats = np.empty(self.n_stats, dtype=self.dtype)  # every entry is copied
         views = self.unpack(np.empty(self.n_params, self.dtype), stats)[3]
         for view, value in zip(views, norms):
             if view is not None:
@@ -193,8 +193,8 @@ class ParameterLayout:
         bias_init : float or 'auto'
             See :func:`sklmlp._initializers.init_layer`.
         Y : ndarray of shape (n_samples, n_outputs), default=None
-            Training targets. When given and the loss has a baseline (Poisson),
-            the output bias starts at the best constant model.
+            Training targets. When given and the loss has a baseline (Poisson,
+            log loss), the output bias starts at the best constant model.
         sample_weight : ndarray of shape (n_samples,), default=None
             Weights for that baseline.
 
