@@ -282,3 +282,55 @@ def test_models_saved_by_sklmlp_0_1_load_predict_and_train_on():
         reg.set_params(warm_start=True, max_iter=5).fit(X, 10 * X[:, 0] + 3)
     assert np.isfinite(clf.predict_proba(X)).all()
     assert reg.score(X, 10 * X[:, 0] + 3) > 0.9
+
+
+# -- files saved by sklmlp 0.2.0 (tests/data/make_models_0_2_0.py) -----------------
+
+_DATA = Path(__file__).parent / "data"
+
+# The types the 0.2.0 skops file names: the module paths of 0.2.0, which later
+# versions keep importable.
+_TYPES_0_2_0 = {
+    "sklmlp._estimators.MLPClassifierPrimer",
+    "sklmlp._estimators.MLPRegressorPrimer",
+    "sklmlp._network.Network",
+    "sklmlp._optimizers.Adam",
+    "sklmlp._optimizers.SGD",
+    "sklmlp.callbacks._early_stopping.EarlyStopping",
+    "sklmlp.callbacks._scoring.EpochScoring",
+}
+
+
+def _check_saved_0_2_0(models):
+    saved = np.load(_DATA / "models_sklmlp_0.2.0_outputs.npz")
+    X = saved["X"]
+    names = {key.split("/")[0] for key in saved.files if "/" in key}
+    assert set(models) == names
+    for key in saved.files:
+        if key == "X":
+            continue
+        name, method = key.split("/")
+        got = getattr(models[name], method)(X)
+        np.testing.assert_array_equal(got, saved[key], err_msg=key)
+        assert got.dtype == saved[key].dtype
+    # They train on: a partial_fit with the saved optimizer state, a warm start.
+    y = np.array(["ant", "bee", "cow"])[np.arange(len(X)) % 3]
+    models["clf-adam-batch-norm"].partial_fit(X, y)
+    reg = models["reg-adam-batch-norm-prelu"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.set_params(warm_start=True, max_iter=3).fit(X, X[:, 0])
+    assert np.isfinite(models["clf-adam-batch-norm"].predict_proba(X)).all()
+    assert np.isfinite(reg.predict(X)).all()
+
+
+def test_models_pickled_by_sklmlp_0_2_0_load_and_predict_as_saved():
+    models = pickle.loads((_DATA / "models_sklmlp_0.2.0.pkl").read_bytes())
+    _check_saved_0_2_0(models)
+
+
+def test_models_saved_with_skops_by_sklmlp_0_2_0_load_and_predict_as_saved():
+    path = _DATA / "models_sklmlp_0.2.0.skops"
+    untrusted = sio.get_untrusted_types(file=path)
+    assert set(untrusted) == _TYPES_0_2_0
+    _check_saved_0_2_0(sio.load(path, trusted=untrusted))
