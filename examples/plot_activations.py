@@ -4,7 +4,7 @@ Activation functions and their derivatives
 ===========================================
 
 Every hidden-layer activation of sklmlp is one row of the table
-``sklmlp._activations.ACTIVATIONS``: a forward function and a backward
+``sklmlp._core.activations.ACTIVATIONS``: a forward function and a backward
 function. This example plots both straight from that table, so what you see
 is what the estimators compute: each activation, solid, and its derivative
 (the backward pass with an upstream gradient of one), dashed, in each panel.
@@ -20,7 +20,7 @@ small slope there; maxout takes the larger of two linear pieces.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sklmlp._activations import ACTIVATIONS, PRELU_INIT
+from sklmlp._core.activations import ACTIVATIONS, PRELU_INIT
 
 z = np.linspace(-5, 5, 1001)
 # leaky_relu's slope is enlarged from its default 0.01 so that it shows.

@@ -1,7 +1,7 @@
 """The scikit-learn face shared by both estimators: parameters, fitting, attributes.
 
-Everything numerical happens in the core (:mod:`sklmlp._network`,
-:mod:`sklmlp._optimizers`) and the epoch loop with its stopping rules in
+Everything numerical happens in the core (:mod:`sklmlp._core.network`,
+:mod:`sklmlp._core.optimizers`) and the epoch loop with its stopping rules in
 :mod:`sklmlp._training`; this module validates the parameters and the input,
 builds the network and the optimizer from scikit-learn's parameters, hands
 them to the loop, and publishes the fitted attributes. A call to ``fit`` or
@@ -19,11 +19,11 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._activations import resolve_activation
+from ._core.activations import resolve_activation
+from ._core.initializers import resolve_init
+from ._core.network import Network
+from ._core.optimizers import OPTIMIZERS
 from ._fitted import FittedNetworkMixin
-from ._initializers import resolve_init
-from ._network import Network
-from ._optimizers import OPTIMIZERS
 from ._parameters import (
     ACTIVATION_OPTIONS,
     PARAMETER_CONSTRAINTS,

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._batchnorm import BatchNormViews
+from ._core.batchnorm import BatchNormViews
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning
 

@@ -10,8 +10,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from ._activations import ACTIVATIONS, ALIASES, resolve_activation
-from ._initializers import INITIALIZERS
+from ._core.activations import ACTIVATIONS, ALIASES, resolve_activation
+from ._core.initializers import INITIALIZERS
 
 __all__ = [
     "ACTIVATION_OPTIONS",

@@ -13,7 +13,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseMLPPrimer
-from ._losses import LOSSES
+from ._core.losses import LOSSES
 
 
 class BaseMLPRegressor(RegressorMixin, BaseMLPPrimer):

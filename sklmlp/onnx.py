@@ -10,7 +10,7 @@ ONNX runtime) serves the model without Python, NumPy or scikit-learn.
 ``pip install "sklmlp[onnx]"``.
 
 The graph computes what ``predict``, ``predict_proba``, ``decision_function``
-compute, with the same formulas (those of ``sklmlp._losses``), in the dtype of
+compute, with the same formulas (those of ``sklmlp._core.losses``), in the dtype of
 its input: a ``DoubleTensorType`` input computes in float64, a
 ``FloatTensorType`` (or integer) input in float32.
 
@@ -80,9 +80,9 @@ from skl2onnx.common.data_types import (
 from skl2onnx.common.utils import check_input_and_output_numbers
 from sklearn.utils.validation import check_is_fitted
 
-from ._batchnorm import inference_affine
+from ._core.batchnorm import inference_affine
+from ._core.losses import _log_max
 from ._estimators import MLPClassifierPrimer, MLPRegressorPrimer
-from ._losses import _log_max
 
 __all__ = ["CLASSIFIER_OPTIONS", "MIN_OPSET", "register_converters"]
 

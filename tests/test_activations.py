@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from sklmlp._activations import ACTIVATIONS, ALIASES, PRELU_INIT, resolve_activation
+from sklmlp._core.activations import (
+    ACTIVATIONS,
+    ALIASES,
+    PRELU_INIT,
+    resolve_activation,
+)
 
 OPTIONS = {"leaky_relu_slope": 0.01, "maxout_pieces": 2}
 Z = np.linspace(-6, 6, 25).reshape(5, 5)

@@ -18,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
-from sklmlp._network import Network
+from sklmlp._core.network import Network
 from sklmlp.callbacks import EarlyStopping
 
 SMALL = dict(hidden_layer_sizes=(8, 6), random_state=0, learning_rate_init=0.01)
@@ -162,13 +162,13 @@ def test_no_batch_is_smaller_than_batch_size(clf_data, monkeypatch):
     X, y = clf_data
     X1, y1 = np.vstack([X, X[:1]]), np.r_[y, y[:1]]
     sizes = []
-    original = Network._loss_and_grad
+    original = Network.loss_and_grad
 
-    def spy(self, views, params, grad_views, grad, X, *args):
+    def spy(self, params, X, *args, **kwargs):
         sizes.append(X.shape[0])
-        return original(self, views, params, grad_views, grad, X, *args)
+        return original(self, params, X, *args, **kwargs)
 
-    monkeypatch.setattr(Network, "_loss_and_grad", spy)
+    monkeypatch.setattr(Network, "loss_and_grad", spy)
     for flag, expected in [(True, [50, 50, 51]), (False, [50, 50, 50, 1])]:
         sizes.clear()
         est = MLPClassifierPrimer(**SMALL, batch_size=50, max_iter=1, batch_norm=flag)

@@ -5,8 +5,8 @@ import pytest
 import scipy.sparse as sp
 from helpers import numerical_gradient, relative_error
 
-from sklmlp._activations import ACTIVATIONS
-from sklmlp._network import Network
+from sklmlp._core.activations import ACTIVATIONS
+from sklmlp._core.network import Network
 
 N_SAMPLES, N_FEATURES, N_OUTPUTS = 9, 4, 3
 MIXES = {  # per-layer flags for depths 1..3, and a mix with unnormalized layers
@@ -56,7 +56,7 @@ def test_gradient_matches_central_differences(activation, depth, weighted):
     assert relative_error(grad, numerical) < 1e-6
     # The scales and shifts get gradients (not decayed by alpha: their part of
     # the gradient is the same without it).
-    a, b, width = net._norm_spans[0]
+    a, b, width = net.layout._norm_spans[0]
     assert np.abs(grad[a : a + 2 * width]).max() > 0
     no_decay = net.loss_and_grad(params, X, Y, sw, alpha=0.0)[1]
     np.testing.assert_array_equal(grad[net.n_weights :], no_decay[net.n_weights :])
@@ -114,7 +114,7 @@ def test_training_mode_gives_unit_gaussian_pre_activations():
     params = net.init_params(rng, ["small"] * 3, ["relu"] * 3, 0.0)
     X = rng.randn(500, 20) * 30 + 7
     for weights in (None, rng.uniform(0, 2, 500)):
-        outputs = net._forward_train(net.unpack(params), X, None, None, 0.0, weights)[2]
+        outputs = net._forward_train(net.unpack(params), X, sample_weight=weights)[2]
         for h in outputs:
             mean = np.average(h, axis=0, weights=weights)
             var = np.average((h - mean) ** 2, axis=0, weights=weights)
@@ -149,7 +149,7 @@ def test_inference_after_update_stats_equals_the_training_pass(activation):
     X = rng.randn(40, N_FEATURES)
     sw = rng.uniform(0.5, 2, 40)
     net.update_stats(params, stats, X, sw)
-    training = net._forward_train(net.unpack(params), X, None, None, 0.0, sw)[0]
+    training = net._forward_train(net.unpack(params), X, sample_weight=sw)[0]
     inference = net.forward(*net.unpack(params, stats), X)
     np.testing.assert_allclose(inference, training, rtol=1e-10, atol=1e-12)
 

@@ -25,7 +25,7 @@ from sklearn.model_selection import GridSearchCV
 import sklmlp.callbacks._checkpoint
 import sklmlp.callbacks._progress_bar
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
-from sklmlp._schedules import cosine, exponential, one_cycle, step
+from sklmlp._core.schedules import cosine, exponential, one_cycle, step
 from sklmlp.callbacks import (
     Callback,
     Checkpoint,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sklmlp import MLPClassifierPrimer
-from sklmlp._initializers import AUTO, INITIALIZERS, init_layer, resolve_init
+from sklmlp._core.initializers import AUTO, INITIALIZERS, init_layer, resolve_init
 
 FAN_IN, FAN_OUT = 400, 300
 

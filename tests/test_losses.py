@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklmlp._losses import LOSSES, OUTPUT_ACTIVATIONS, softmax
+from sklmlp._core.losses import LOSSES, OUTPUT_ACTIVATIONS, softmax
 
 RNG = np.random.RandomState(0)
 Z = RNG.randn(6, 4) * 3

@@ -7,9 +7,9 @@ import pytest
 import scipy.sparse as sp
 from helpers import numerical_gradient, relative_error
 
-from sklmlp._activations import ACTIVATIONS
-from sklmlp._losses import LOSSES
-from sklmlp._network import Network
+from sklmlp._core.activations import ACTIVATIONS
+from sklmlp._core.losses import LOSSES
+from sklmlp._core.network import Network
 
 N_SAMPLES, N_FEATURES, N_OUTPUTS = 7, 4, 3
 

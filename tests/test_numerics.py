@@ -22,9 +22,9 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
-from sklmlp._activations import ACTIVATIONS, PRELU_INIT
-from sklmlp._losses import LOSSES, OUTPUT_ACTIVATIONS
-from sklmlp._network import Network
+from sklmlp._core.activations import ACTIVATIONS, PRELU_INIT
+from sklmlp._core.losses import LOSSES, OUTPUT_ACTIVATIONS
+from sklmlp._core.network import Network
 
 OPTIONS = {"leaky_relu_slope": 0.01, "maxout_pieces": 3}
 # (dtype, scale): 1e150 and 1e-150 in float64; float32 cannot hold 1e150, so it

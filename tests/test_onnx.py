@@ -31,8 +31,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
-from sklmlp._activations import ACTIVATIONS
-from sklmlp._batchnorm import inference_affine
+from sklmlp._core.activations import ACTIVATIONS
+from sklmlp._core.batchnorm import inference_affine
 
 skl2onnx = pytest.importorskip("skl2onnx")
 ort = pytest.importorskip("onnxruntime")

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
-from sklmlp._network import Network
-from sklmlp._optimizers import SGD, Adam, minimize_lbfgs, run_epoch
+from sklmlp._core.network import Network
+from sklmlp._core.optimizers import SGD, Adam
+from sklmlp._training import minimize_lbfgs, run_epoch
 
 
 def _steps(ours, theirs, n_steps=6):

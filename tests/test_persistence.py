@@ -193,9 +193,9 @@ def test_same_version_loads_silently(fitted):
 _SKLMLP_TYPES = {
     "sklmlp._estimators.MLPClassifierPrimer",
     "sklmlp._estimators.MLPRegressorPrimer",
-    "sklmlp._network.Network",
-    "sklmlp._optimizers.Adam",
-    "sklmlp._optimizers.SGD",
+    "sklmlp._core.network.Network",
+    "sklmlp._core.optimizers.Adam",
+    "sklmlp._core.optimizers.SGD",
 }
 
 
@@ -207,7 +207,7 @@ def test_skops_round_trip_trusts_only_sklmlp_types(fitted, name, tmp_path):
     untrusted = sio.get_untrusted_types(file=path)
     assert set(untrusted) <= _SKLMLP_TYPES
     assert f"sklmlp._estimators.{type(est).__name__}" in untrusted
-    assert "sklmlp._network.Network" in untrusted
+    assert "sklmlp._core.network.Network" in untrusted
     # Nothing loads until those types are trusted explicitly.
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
         sio.load(path)

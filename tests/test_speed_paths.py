@@ -24,10 +24,16 @@ from sklearn.exceptions import NotFittedError
 
 import sklmlp._fitted
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
-from sklmlp._activations import _ZEROS_SIZE, ACTIVATIONS, _max_with_zero
-from sklmlp._losses import LOSSES
-from sklmlp._network import _BLOCK, Network, _add_scaled
-from sklmlp._optimizers import SGD, Adam, minimize_lbfgs, run_epoch
+from sklmlp._core import fast
+from sklmlp._core.activations import ACTIVATIONS
+from sklmlp._core.fast import BLOCK as _BLOCK
+from sklmlp._core.fast import ZEROS_SIZE as _ZEROS_SIZE
+from sklmlp._core.fast import add_scaled as _add_scaled
+from sklmlp._core.fast import max_with_zero as _max_with_zero
+from sklmlp._core.losses import LOSSES
+from sklmlp._core.network import Network
+from sklmlp._core.optimizers import SGD, Adam
+from sklmlp._training import minimize_lbfgs, run_epoch
 
 DTYPES = [np.float64, np.float32]
 
@@ -441,17 +447,17 @@ def test_run_epoch_matches_the_batch_by_batch_reference(sparse, weighted):
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_float32_stays_float32_through_training(solver, monkeypatch):
     seen, targets = [], []
-    original = Network._loss_and_grad
+    original = Network.loss_and_grad
 
-    def recording(self, views, params, grad_views, grad, X, Y, *args):
-        value = original(self, views, params, grad_views, grad, X, Y, *args)
+    def recording(self, params, X, Y, *args, **kwargs):
+        value, grad = original(self, params, X, Y, *args, **kwargs)
         buffers = [a for ws in self._workspaces.values() for a in _flat(ws)]
         seen.append({a.dtype for a in [params, grad, X, *buffers]})
         # Class indicators stay bool until the network casts each batch.
         targets.append(Y.dtype)
-        return value
+        return value, grad
 
-    monkeypatch.setattr(Network, "_loss_and_grad", recording)
+    monkeypatch.setattr(Network, "loss_and_grad", recording)
     est, X = _fitted("classifier", np.float32, solver=solver, alpha=0.01)
     assert seen and all(dtypes == {np.dtype(np.float32)} for dtypes in seen)
     assert set(targets) == {np.dtype(bool)}
@@ -498,3 +504,35 @@ def test_fit_drops_the_batch_buffers_and_partial_fit_keeps_them(solver):
     fitted._network.clear_workspaces()
     fitted.partial_fit(X, y)
     np.testing.assert_array_equal(fitted.coefs_[0], incremental.coefs_[0])
+
+
+# -- every trick of sklmlp._core.fast against the plain formula beside it ---------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fast_module_agrees_with_its_plain_formulas(dtype):
+    rng = np.random.RandomState(0)
+    for n in (5, fast.BLOCK + 3):
+        x = rng.randn(n).astype(dtype)
+        for negate in (False, True):
+            y_fast = rng.randn(n).astype(dtype)
+            y_plain = y_fast.copy()
+            fast.add_scaled(y_fast, 0.3, x, negate=negate)
+            fast.plain_add_scaled(y_plain, 0.3, x, negate=negate)
+            np.testing.assert_array_equal(y_fast, y_plain)
+    for shape in [(7, 5), (fast.ZEROS_SIZE // 3 + 2, 3)]:
+        z = rng.randn(*shape).astype(dtype)
+        for minimum in (False, True):
+            np.testing.assert_array_equal(
+                fast.max_with_zero(z, np.empty_like(z), minimum),
+                fast.plain_max_with_zero(z, np.empty_like(z), minimum),
+            )
+    A, W = rng.randn(6, 4).astype(dtype), rng.randn(4, 3).astype(dtype)
+    for left in (A, sp.csr_matrix(A)):
+        np.testing.assert_array_equal(
+            fast.dot_into(left, W, np.empty((6, 3), dtype)),
+            fast.plain_dot_into(left, W, np.empty((6, 3), dtype)),
+        )
+    z_fast, z_plain = fast.zeroed(9, dtype), fast.plain_zeroed(9, dtype)
+    np.testing.assert_array_equal(z_fast, z_plain)
+    assert z_fast.dtype == z_plain.dtype

@@ -27,7 +27,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 import sklmlp._holdout
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
-from sklmlp._network import Network
+from sklmlp._core.network import Network
 
 SMALL = dict(hidden_layer_sizes=(8,), activation="tanh", random_state=0)
 
@@ -987,7 +987,7 @@ def test_inverted_dropout_preserves_the_expected_activation():
     params = net.init_params(rng, ["he", "he"], ["relu", "relu"], "auto")
     x = np.repeat(rng.randn(1, 3), 20000, axis=0)
     _, inputs, outputs, _, masks, _ = net._forward_train(
-        net.unpack(params), x, rng, [0.3], 0.0
+        net.unpack(params), x, rng=rng, dropout=[0.3]
     )
     activation, dropped = outputs[0][0], inputs[1]
     assert np.mean(masks[0] == 0) == pytest.approx(0.3, abs=0.01)
@@ -1023,10 +1023,10 @@ def test_partial_fit_draws_fresh_dropout_and_noise_on_every_call(
     first_draws = []
     forward = Network._forward_train
 
-    def spy(self, views, X, rng, *args):
+    def spy(self, views, X, *, rng, **kwargs):
         _, key, pos, *_ = rng.get_state()
         first_draws.append(hash((key.tobytes(), pos)))  # where the stream is
-        return forward(self, views, X, rng, *args)
+        return forward(self, views, X, rng=rng, **kwargs)
 
     monkeypatch.setattr(Network, "_forward_train", spy)
     params = dict(**SMALL, solver="sgd", shuffle=False, batch_size=len(y))

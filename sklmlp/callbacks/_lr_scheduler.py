@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._schedules import DEFAULT_GAMMA, SCHEDULES
+from .._core.schedules import DEFAULT_GAMMA, SCHEDULES
 from ._base import MONITOR_CONSTRAINTS, Monitoring, epochs_done, with_monitor_doc
 
 

@@ -11,20 +11,59 @@ vector.
 This module is part of the numerical core: it imports NumPy only.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ._activations import PRELU_INIT
-from ._batchnorm import BatchNormViews
-from ._initializers import init_layer
+from .activations import PRELU_INIT
+from .batchnorm import BatchNormViews
+from .initializers import init_layer
 
-__all__ = ["ParameterLayout"]
+__all__ = ["LayerViews", "ParameterLayout"]
+
+
+class LayerViews(NamedTuple):
+    """Per-layer views of a flat parameter (or gradient) vector.
+
+    Parameters
+    ----------
+    weights : list of ndarray
+        ``weights[i]`` has shape ``(layer_units[i], widths[i])``.
+    biases : list of ndarray or None
+        ``biases[i]`` has shape ``(widths[i],)``; None for a normalized layer,
+        which has no bias.
+    slopes : list of ndarray or None
+        One entry per hidden layer: the PReLU slopes, or None.
+    norms : list of BatchNormViews or None
+        One entry per hidden layer: its scale and shift (and, with the running
+        statistics, its mean and variance), or None.
+    """
+
+    weights: list
+    biases: list
+    slopes: list
+    norms: list
 
 
 class ParameterLayout:
-    """The flat-vector layout of :class:`sklmlp._network.Network`.
+    """Where every parameter of a network lives in the flat vectors.
 
-    A mixin: the network sets ``layer_units``, ``activations``, ``options``,
-    ``batch_norm`` and ``dtype``, then calls :meth:`_lay_out`.
+    The network owns one (:attr:`sklmlp._core.network.Network.layout`) and
+    hands it its shape; the layout computes the spans once and then maps
+    flat vectors to per-layer views and back.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        ``[n_features, hidden_1, ..., hidden_k, n_outputs]``.
+    activations : list of Activation
+        One row of the activation table per hidden layer.
+    options : dict
+        The activations' options (``leaky_relu_slope``, ``maxout_pieces``).
+    batch_norm : list of bool
+        Per hidden layer, whether it is batch-normalized.
+    dtype : numpy dtype
+        The dtype of the vectors it allocates.
 
     Attributes
     ----------
@@ -37,6 +76,14 @@ class ParameterLayout:
     n_stats : int
         Length of the running-statistics vector (0 without batch normalization).
     """
+
+    def __init__(self, layer_units, activations, options, batch_norm, dtype):
+        self.layer_units = layer_units
+        self.activations = activations
+        self.options = options
+        self.batch_norm = batch_norm
+        self.dtype = dtype
+        self._lay_out()
 
     def _lay_out(self):
         """Compute the spans of every layer's arrays in the two flat vectors."""
@@ -91,16 +138,9 @@ class ParameterLayout:
 
         Returns
         -------
-        weights : list of ndarray
-            ``weights[i]`` has shape ``(layer_units[i], widths[i])``.
-        biases : list of ndarray or None
-            ``biases[i]`` has shape ``(widths[i],)``; None for a normalized
-            layer, which has no bias.
-        slopes : list of ndarray or None
-            One entry per hidden layer: the PReLU slopes, or None.
-        norms : list of BatchNormViews or None
-            One entry per hidden layer: its scale and shift (and, with
-            ``stats``, its running mean and variance), or None.
+        LayerViews
+            ``weights``, ``biases``, ``slopes`` and ``norms`` (the latter with
+            the running statistics when ``stats`` is given).
         """
         weights = [params[a:b].reshape(shape) for a, b, shape in self._weight_spans]
         biases = [None if s is None else params[s[0] : s[1]] for s in self._bias_spans]
@@ -117,7 +157,7 @@ class ParameterLayout:
             norms.append(
                 BatchNormViews(params[a : a + w], params[a + w : a + 2 * w], mean, var)
             )
-        return weights, biases, slopes, norms
+        return LayerViews(weights, biases, slopes, norms)
 
     def pack(self, weights, biases, slopes, norms=None):
         """Copy per-layer arrays into a new flat vector of this network's dtype.
@@ -136,10 +176,11 @@ class ParameterLayout:
         """
         params = np.empty(self.n_params, dtype=self.dtype)
         views = self.unpack(params)
-        for view, value in zip(sum(views[:3], []), weights + biases + slopes):
+        targets = views.weights + views.biases + views.slopes
+        for view, value in zip(targets, weights + biases + slopes):
             if view is not None:
                 view[...] = value
-        for view, value in zip(views[3], norms or []):
+        for view, value in zip(views.norms, norms or []):
             if view is not None:
                 view.scale[...], view.shift[...] = value.scale, value.shift
         return params
@@ -152,7 +193,7 @@ class ParameterLayout:
         ndarray of shape (n_stats,)
         """
         stats = np.empty(self.n_stats, dtype=self.dtype)
-        for view in self.unpack(np.empty(self.n_params, self.dtype), stats)[3]:
+        for view in self.unpack(np.empty(self.n_params, self.dtype), stats).norms:
             if view is not None:
                 view.mean[...], view.var[...] = 0, 1
         return stats
@@ -170,14 +211,22 @@ class ParameterLayout:
         ndarray of shape (n_stats,)
         """
         stats = np.empty(self.n_stats, dtype=self.dtype)  # every entry is copied
-        views = self.unpack(np.empty(self.n_params, self.dtype), stats)[3]
+        views = self.unpack(np.empty(self.n_params, self.dtype), stats).norms
         for view, value in zip(views, norms):
             if view is not None:
                 view.mean[...], view.var[...] = value.mean, value.var
         return stats
 
     def init_params(
-        self, rng, schemes, init_activations, bias_init, Y=None, sample_weight=None
+        self,
+        rng,
+        schemes,
+        init_activations,
+        bias_init,
+        Y=None,
+        sample_weight=None,
+        *,
+        baseline=None,
     ):
         """Draw a fresh flat parameter vector.
 
@@ -191,12 +240,15 @@ class ParameterLayout:
         init_activations : list of str
             The activation each scheme should assume, one per layer.
         bias_init : float or 'auto'
-            See :func:`sklmlp._initializers.init_layer`.
+            See :func:`sklmlp._core.initializers.init_layer`.
         Y : ndarray of shape (n_samples, n_outputs), default=None
-            Training targets. When given and the loss has a baseline (Poisson,
-            log loss), the output bias starts at the best constant model.
+            Training targets. When given with ``baseline``, the output bias
+            starts at the best constant model.
         sample_weight : ndarray of shape (n_samples,), default=None
             Weights for that baseline.
+        baseline : callable, default=None
+            ``baseline(Y, sample_weight)``: the loss's best constant output
+            (Poisson, log loss), or None.
 
         Returns
         -------
@@ -218,6 +270,6 @@ class ParameterLayout:
         for norm in norms:
             if norm is not None:  # the identity map at the start
                 norm.scale[...], norm.shift[...] = 1, 0
-        if Y is not None and self.loss_kind.baseline is not None:
-            biases[-1][...] = self.loss_kind.baseline(Y, sample_weight)
+        if Y is not None and baseline is not None:
+            biases[-1][...] = baseline(Y, sample_weight)
         return params

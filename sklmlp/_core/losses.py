@@ -40,7 +40,7 @@ def softmax(z):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklmlp._losses import softmax
+    >>> from sklmlp._core.losses import softmax
     >>> softmax(np.array([[1000.0, 1000.0]]))
     array([[0.5, 0.5]])
     """

@@ -87,7 +87,7 @@ def resolve_init(scheme, activation):
 
     Examples
     --------
-    >>> from sklmlp._initializers import resolve_init
+    >>> from sklmlp._core.initializers import resolve_init
     >>> resolve_init("auto", "relu"), resolve_init("he", "relu")
     ('glorot', 'he')
     """
@@ -119,7 +119,7 @@ def init_layer(rng, scheme, activation, fan_in, fan_out, bias_init):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklmlp._initializers import init_layer
+    >>> from sklmlp._core.initializers import init_layer
     >>> W, b = init_layer(np.random.RandomState(0), "he", "relu", 1000, 500, 0.0)
     >>> round(float(W.std() * np.sqrt(1000 / 2)), 2), float(b.max())
     (1.0, 0.0)
