@@ -73,12 +73,25 @@ _OPTIMIZER_KEYS = (
 )
 
 
+# Fitted records that may be properties rather than entries of vars().
+_RECORDS = (
+    "loss_curve_",
+    "validation_scores_",
+    "validation_loss_curve_",
+    "epoch_scores_",
+    "history_",
+)
+
+
 def _record(est, X_seen, X_new, prints, caught):
     """Key -> hash of what a fitted estimator holds and predicts."""
     out = {}
-    for key, value in sorted(vars(est).items()):
-        if key.endswith("_") and not key.startswith("_"):
-            out[f"attr:{key}"] = _digest(value)
+    names = {k for k in vars(est) if k.endswith("_") and not k.startswith("_")}
+    for key in sorted(names | {n for n in _RECORDS if hasattr(est, n)}):
+        value = getattr(est, key)
+        if key == "history_":  # without the epochs' wall-clock times
+            value = [{k: v for k, v in e.items() if k != "time"} for e in value]
+        out[f"attr:{key}"] = _digest(value)
     rng = vars(est).get("_random_state")
     if rng is not None:
         out["random_state_after"] = _digest(rng)

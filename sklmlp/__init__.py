@@ -8,7 +8,8 @@ input noise, callbacks (:mod:`sklmlp.callbacks`), hidden-layer diagnostics and
 a plot of the training curves (:class:`TrainingCurveDisplay`).
 """
 
-from ._estimators import MLPClassifierPrimer, MLPRegressorPrimer
+from ._classifier import MLPClassifierPrimer
+from ._regressor import MLPRegressorPrimer
 from ._version import __version__
 
 __all__ = [

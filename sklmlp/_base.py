@@ -28,6 +28,7 @@ from ._parameters import (
     ACTIVATION_OPTIONS,
     PARAMETER_CONSTRAINTS,
     batch_norm_flags,
+    check_combinations,
     dropout_rates,
     hidden_activations,
     hidden_sizes,
@@ -35,11 +36,14 @@ from ._parameters import (
 from ._training import (
     Settings,
     check_callbacks,
+    epoch_scores,
     fit_lbfgs,
     fit_stochastic,
+    loss_curve,
     restore_callback_states,
     save_callback_states,
     start_records,
+    validation_record,
 )
 
 
@@ -135,6 +139,35 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         self.batch_norm_momentum = batch_norm_momentum
         self.batch_norm_epsilon = batch_norm_epsilon
 
+    # -- the per-epoch records: history_, and scikit-learn's views of it --------
+
+    def _from_history(self, name, read, *args):
+        if "history_" not in self.__dict__:  # not fitted
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
+        return read(self, *args)
+
+    @property
+    def loss_curve_(self):  # noqa: D102 (documented with the class attributes)
+        return self._from_history("loss_curve_", loss_curve)
+
+    @property
+    def validation_scores_(self):  # noqa: D102
+        return self._from_history(
+            "validation_scores_", validation_record, "validation_score"
+        )
+
+    @property
+    def validation_loss_curve_(self):  # noqa: D102
+        return self._from_history(
+            "validation_loss_curve_", validation_record, "validation_loss"
+        )
+
+    @property
+    def epoch_scores_(self):  # noqa: D102
+        return self._from_history("epoch_scores_", epoch_scores)
+
     # -- fitting --------------------------------------------------------------
 
     @abstractmethod
@@ -177,9 +210,8 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         return sample_weight
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
-        # Fitted lists (loss_curve_, validation_scores_, the lists of
-        # epoch_scores_) are appended to in place by a warm-started fit: save
-        # copies of them, not the objects.
+        # Fitted lists (history_) are appended to in place by a warm-started
+        # fit: save copies of them, not the objects.
         saved = {
             key: _copy_records(value) if key.endswith("_") else value
             for key, value in self.__dict__.items()
@@ -199,24 +231,37 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         sizes = hidden_sizes(self.hidden_layer_sizes)
         activations = hidden_activations(self.activation, len(sizes))
         batch_norm = batch_norm_flags(self.batch_norm, len(sizes))
-        dropout = dropout_rates(self.dropout, len(sizes), self.solver)
+        dropout = dropout_rates(self.dropout, len(sizes))
+        check_combinations(self, dropout, incremental)
         callbacks = check_callbacks(self.callbacks)
-        if self.input_noise and self.solver == "lbfgs":
-            raise ValueError("input_noise needs a stochastic solver ('sgd' or 'adam').")
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        if (
-            self.early_stopping
-            and self.solver != "lbfgs"
-            and not self.validation_fraction
-        ):
-            raise ValueError(
-                "early_stopping=True needs a validation set: validation_fraction "
-                "must be in (0, 1), got 0."
-            )
 
         fitted = hasattr(self, "coefs_")
         first_pass = not fitted or (not self.warm_start and not incremental)
+        X, Y, sample_weight = self._training_data(
+            X, y, sample_weight, first_pass, incremental, classes
+        )
+        units = [X.shape[1], *sizes, Y.shape[1]]
+        params, stats = self._starting_point(
+            units,
+            activations,
+            batch_norm,
+            X.dtype,
+            Y,
+            sample_weight,
+            first_pass=first_pass,
+            incremental=incremental,
+            fresh_draws=bool(dropout or self.input_noise),
+        )
+        settings = self._settings(dropout)
+        self._train(
+            params, stats, X, Y, sample_weight, settings, callbacks, incremental
+        )
+        # fit_lbfgs and fit_stochastic published the final weights (before
+        # on_train_end, which may restore others in place).
+        return self
+
+    def _training_data(self, X, y, sample_weight, first_pass, incremental, classes):
+        """Validate the data; return input, encoded targets and sample weights."""
         X, y = validate_data(
             self,
             X,
@@ -238,9 +283,23 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             keep = np.flatnonzero(sample_weight > 0)
             X, Y, sample_weight = X[keep], Y[keep], sample_weight[keep]
         Y = self._scale_targets(Y, sample_weight, first_pass)
+        return X, Y, sample_weight
 
-        units = [X.shape[1], *sizes, Y.shape[1]]
-        if first_pass or not (dropout or self.input_noise):
+    def _starting_point(
+        self,
+        units,
+        activations,
+        batch_norm,
+        dtype,
+        Y,
+        sample_weight,
+        *,
+        first_pass,
+        incremental,
+        fresh_draws,
+    ):
+        """Set the random state; return the parameters and statistics to train."""
+        if first_pass or not fresh_draws:
             # Every call starts from random_state again, as scikit-learn's MLP
             # does: partial_fit replays the same shuffling order.
             self._random_state = check_random_state(self.random_state)
@@ -252,53 +311,52 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         if first_pass:
             # A new model trains in the vectors it was drawn into: on failure,
             # _fit restores what the estimator held before this call.
-            params, stats = self._initialize(
-                units, activations, batch_norm, X.dtype, Y, sample_weight, incremental
+            return self._initialize(
+                units, activations, batch_norm, dtype, Y, sample_weight, incremental
             )
-        else:
-            self._check_architecture(units, activations, batch_norm)
-            # Training goes on in copies, so that a failed call leaves the
-            # fitted weights and statistics as they were.
-            norms = self._norms()
-            params = self._network.pack(
-                self.coefs_, self.intercepts_, self._slopes_or_empty(), norms
-            )
-            stats = self._network.pack_stats(norms)
-        network = self._network
+        self._check_architecture(units, activations, batch_norm)
+        # Training goes on in copies, so that a failed call leaves the
+        # fitted weights and statistics as they were.
+        norms = self._norms()
+        params = self._network.pack(
+            self.coefs_, self.intercepts_, self._slopes_or_empty(), norms
+        )
+        return params, self._network.pack_stats(norms)
 
-        settings = self._settings(dropout)
+    def _train(
+        self, params, stats, X, Y, sample_weight, settings, callbacks, incremental
+    ):
+        """Hand the network, the data and the optimizer to the training loop."""
+        network = self._network
         if self.solver == "lbfgs":
             fit_lbfgs(
                 self, network, params, stats, X, Y, sample_weight, settings, callbacks
             )
+            return
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = self._new_optimizer(network)
         else:
-            if not incremental or not hasattr(self, "_optimizer"):
-                self._optimizer = self._new_optimizer(network)
-            else:
-                # Work on a copy so that a failed call leaves the stored state
-                # intact.
-                self._optimizer = copy.deepcopy(self._optimizer)
-            fit_stochastic(
-                self,
-                network,
-                params,
-                stats,
-                self._optimizer,
-                X,
-                Y,
-                sample_weight,
-                settings,
-                callbacks,
-                incremental=incremental,
-            )
-            if not incremental:
-                # A fitted model has no use for the batch buffers (3.4 MiB for
-                # a (512, 256) net at batch 256); partial_fit keeps them for
-                # the next call.
-                network.clear_workspaces()
-        # fit_lbfgs and fit_stochastic published the final weights (before
-        # on_train_end, which may restore others in place).
-        return self
+            # Work on a copy so that a failed call leaves the stored state
+            # intact.
+            self._optimizer = copy.deepcopy(self._optimizer)
+        fit_stochastic(
+            self,
+            network,
+            params,
+            stats,
+            self._optimizer,
+            X,
+            Y,
+            sample_weight,
+            settings,
+            callbacks,
+            incremental=incremental,
+        )
+        if not incremental:
+            # A fitted model has no use for the batch buffers (3.4 MiB for
+            # a (512, 256) net at batch 256); partial_fit keeps them for
+            # the next call.
+            network.clear_workspaces()
 
     def _initialize(
         self, units, activations, batch_norm, dtype, Y, sample_weight, incremental

@@ -1,9 +1,10 @@
-"""What the classifier does beyond the shared base: labels, losses, predictions.
+"""The public classifier, whole: parameters, documentation, labels, predictions.
 
-:class:`BaseMLPClassifier` encodes class labels (binary, multiclass,
-multilabel) as indicators, picks the core loss, scores raw outputs for early
-stopping and turns outputs back into labels and probabilities. The public
-:class:`sklmlp.MLPClassifierPrimer` adds only its parameters.
+:class:`MLPClassifierPrimer` declares its parameters (constructor, constraint
+table, docstring), encodes class labels (binary, multiclass, multilabel) as
+indicators, picks the core loss, scores raw outputs for early stopping and
+turns outputs back into labels and probabilities. Fitting is shared with the
+regressor (:mod:`sklmlp._base`).
 """
 
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
@@ -23,6 +25,8 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseMLPPrimer
+from ._core.losses import log_binary_logistic, log_logistic, log_softmax
+from ._docstrings import with_shared_docs
 
 try:  # scikit-learn's private cache of np.unique(y), only a speed-up
     from sklearn.utils._unique import attach_unique
@@ -72,21 +76,6 @@ def _multilabel_labels(estimator, scores):
     return estimator._label_binarizer.inverse_transform(scores, threshold=0.0)
 
 
-def _softmax_log_proba(scores):
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def _logistic_log_proba(scores):
-    # log s(z) = -log(1 + exp(-z))
-    return -np.logaddexp(0, -scores)
-
-
-def _binary_log_proba(scores):
-    # log(1 - s(z)) = -log(1 + exp(z)), then log s(z)
-    return np.hstack([-np.logaddexp(0, scores), -np.logaddexp(0, -scores)])
-
-
 def _argmax_correct(scores, Y):
     return scores.argmax(axis=1) == Y.argmax(axis=1)
 
@@ -103,21 +92,152 @@ def _single_column(Y):
 _TARGET_KINDS = {
     "multiclass": _TargetKind(
         _argmax_labels,
-        _softmax_log_proba,
+        log_softmax,
         lambda Y: Y.argmax(axis=1),
         _argmax_correct,
     ),
     "binary": _TargetKind(
-        _sign_labels, _binary_log_proba, _single_column, _sign_correct
+        _sign_labels, log_binary_logistic, _single_column, _sign_correct
     ),
     "multilabel-indicator": _TargetKind(
-        _multilabel_labels, _logistic_log_proba, _single_column, _sign_correct
+        _multilabel_labels, log_logistic, _single_column, _sign_correct
     ),
 }
 
 
-class BaseMLPClassifier(ClassifierMixin, BaseMLPPrimer):
-    """The classifier's behaviour; use :class:`sklmlp.MLPClassifierPrimer`."""
+@with_shared_docs
+class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
+    """Multilayer perceptron classifier on a vectorized NumPy core.
+
+    A drop-in for scikit-learn's ``MLPClassifier`` (same parameters, defaults and
+    attributes) with per-layer activations, weight-initialization heuristics, a
+    multiclass SVM loss, class weights, dropout, input noise, callbacks and
+    hidden-layer diagnostics.
+
+    Parameters
+    ----------
+    {shared_parameters}
+    loss : {'log_loss', 'hinge'}, default='log_loss'
+        'log_loss' is softmax cross-entropy (logistic for binary and multilabel
+        targets). 'hinge' is the multiclass SVM loss ``sum_{j != y} max(0, s_j -
+        s_y + 1)`` (binary hinge for two classes and per label); it has no
+        ``predict_proba``.
+
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``; 'balanced'
+        uses ``n_samples / (n_classes * np.bincount(y))``. When given, ``fit``
+        under 'log_loss' starts the output layer's biases at the best constant
+        model of the reweighted data (the log of the weighted class
+        frequencies, centered; their log-odds for one logistic output), in place
+        of Glorot's draws or ``bias_init``. ``partial_fit`` keeps the usual
+        start: its first chunk may lack classes.
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Class labels.
+    {shared_attributes}
+
+    See Also
+    --------
+    MLPRegressorPrimer : The regressor.
+    sklearn.neural_network.MLPClassifier : scikit-learn's classifier.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklmlp import MLPClassifierPrimer
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifierPrimer(hidden_layer_sizes=(16,), solver="lbfgs",
+    ...                           max_iter=500, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    >>> clf.n_params_, clf.n_neurons_
+    (131, 19)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseMLPPrimer._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "hinge"})],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        loss="log_loss",
+        weight_init="auto",
+        bias_init="auto",
+        leaky_relu_slope=0.01,
+        maxout_pieces=2,
+        class_weight=None,
+        dropout=0.0,
+        input_noise=0.0,
+        callbacks=None,
+        batch_norm=False,
+        batch_norm_momentum=0.1,
+        batch_norm_epsilon=1e-5,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            loss=loss,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            weight_init=weight_init,
+            bias_init=bias_init,
+            leaky_relu_slope=leaky_relu_slope,
+            maxout_pieces=maxout_pieces,
+            dropout=dropout,
+            input_noise=input_noise,
+            callbacks=callbacks,
+            batch_norm=batch_norm,
+            batch_norm_momentum=batch_norm_momentum,
+            batch_norm_epsilon=batch_norm_epsilon,
+        )
+        self.class_weight = class_weight
 
     _y_checks = {}
 

@@ -165,6 +165,15 @@ SHARED_ATTRIBUTES_DOC = """
     best_loss_ : float or None
         Lowest training loss seen (None with early stopping).
 
+    history_ : list of dict
+        One dict per epoch (lbfgs: iteration) since the model was started:
+        ``'epoch'`` (counted within its call), ``'loss'``, with early stopping
+        ``'validation_score'`` and ``'validation_loss'``, ``'learning_rate'``
+        (stochastic solvers), what callbacks added (the scores of
+        :class:`~sklmlp.callbacks.EpochScoring`), and ``'time'``, the epoch's
+        wall-clock seconds. It is the ``info`` the callbacks get; the four
+        attributes below are read from it.
+
     loss_curve_ : list of float
         Loss after each epoch (stochastic solvers) or each iteration ('lbfgs').
 

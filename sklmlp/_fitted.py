@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._core.batchnorm import BatchNormViews
+from ._training import history_from_records
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning
 
@@ -51,13 +52,17 @@ class FittedNetworkMixin:
 
     # -- prediction -------------------------------------------------------------
 
-    def _raw_scores(self, X, hidden=False):
-        # Fast path: a float64/float32 ndarray of the fitted width, with rows,
-        # all finite, for a fitted model that saw no feature names. It passes
-        # every check of the full path unchanged, and confirming that here
-        # costs a few microseconds where validate_data spends tens (most of a
-        # single-row predict). Anything else, including every input that
-        # should fail, takes the full path and its errors and warnings.
+    def _check_input(self, X):
+        """Validate ``X`` for prediction, as ``validate_data(reset=False)`` does.
+
+        The plain formula is ``check_is_fitted`` then ``validate_data``. Its
+        speed trick, a fast path: a float64/float32 ndarray of the fitted
+        width, with rows, all finite, for a fitted model that saw no feature
+        names, passes every check of the full path unchanged, and confirming
+        that here costs a few microseconds where validate_data spends tens
+        (most of a single-row predict). Anything else, including every input
+        that should fail, takes the full path and its errors and warnings.
+        """
         state = self.__dict__
         fast = (
             type(X) is np.ndarray
@@ -73,15 +78,25 @@ class FittedNetworkMixin:
             # that overflows sends the input to the full check.
             with np.errstate(over="ignore", invalid="ignore"):
                 fast = bool(np.isfinite(X.sum()))
-        if not fast:
-            check_is_fitted(self)
-            X = validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
+        if fast:
+            return X
+        check_is_fitted(self)
+        return validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+
+    def _raw_scores(self, X, hidden=False, *, check_input=True):
+        """Output-layer scores for ``X`` (and the hidden layers' outputs).
+
+        ``check_input=False`` is for a caller that validated ``X`` already
+        (with :meth:`_check_input`).
+        """
+        if check_input:
+            X = self._check_input(X)
         slopes = self._slopes_or_empty()
         # Inputs too large for the model's dtype overflow to inf (in the cast
         # to a float32 model, or in the matrix products): report that below
@@ -176,6 +191,10 @@ class FittedNetworkMixin:
                 InconsistentVersionWarning(type(self).__name__, __version__, original)
             )
             state = self._upgrade_state(dict(state))
+        if "loss_curve_" in state and "history_" not in state:
+            # sklmlp 0.1 and 0.2 kept the per-epoch records as lists.
+            state = dict(state)
+            history_from_records(state)
         super().__setstate__(state)
 
     def _upgrade_state(self, state):
@@ -189,5 +208,4 @@ class FittedNetworkMixin:
             n_hidden = len(state["coefs_"]) - 1
             for name in ("scale", "shift", "mean", "var"):
                 state.setdefault(f"batch_norm_{name}_", [None] * n_hidden)
-            state.setdefault("epoch_scores_", {})
         return state

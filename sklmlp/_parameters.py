@@ -17,6 +17,7 @@ __all__ = [
     "ACTIVATION_OPTIONS",
     "PARAMETER_CONSTRAINTS",
     "batch_norm_flags",
+    "check_combinations",
     "dropout_rates",
     "hidden_activations",
     "hidden_sizes",
@@ -164,7 +165,7 @@ def batch_norm_flags(value, n_hidden):
     return [bool(flag) for flag in flags]
 
 
-def dropout_rates(value, n_hidden, solver):
+def dropout_rates(value, n_hidden):
     """Return the ``dropout`` parameter as one rate per hidden layer, or None.
 
     Parameters
@@ -173,8 +174,6 @@ def dropout_rates(value, n_hidden, solver):
         The parameter.
     n_hidden : int
         Number of hidden layers.
-    solver : str
-        The solver; lbfgs cannot drop units.
 
     Returns
     -------
@@ -185,9 +184,37 @@ def dropout_rates(value, n_hidden, solver):
     for rate in rates:
         if not isinstance(rate, Real) or not 0 <= rate < 1:
             raise ValueError(f"dropout rates must be in [0, 1), got {rate!r}.")
-    if any(rates) and solver == "lbfgs":
+    return [float(rate) for rate in rates] if any(rates) else None
+
+
+def check_combinations(estimator, dropout, incremental):
+    """Raise on parameters each valid alone but not together.
+
+    Every such rule of the estimators is here (the one exception, a learning
+    rate schedule with lbfgs, is the callback's own: see
+    :class:`sklmlp.callbacks.LRScheduler`).
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        Its parameters are checked.
+    dropout : list of float or None
+        The resolved dropout rates (:func:`dropout_rates`).
+    incremental : bool
+        Whether the call is ``partial_fit``.
+    """
+    stochastic = estimator.solver != "lbfgs"
+    if dropout and not stochastic:
         raise ValueError(
             "dropout needs a stochastic solver ('sgd' or 'adam'); the lbfgs "
             "objective must be deterministic."
         )
-    return [float(rate) for rate in rates] if any(rates) else None
+    if estimator.input_noise and not stochastic:
+        raise ValueError("input_noise needs a stochastic solver ('sgd' or 'adam').")
+    if estimator.early_stopping and incremental:
+        raise ValueError("partial_fit does not support early_stopping=True")
+    if estimator.early_stopping and stochastic and not estimator.validation_fraction:
+        raise ValueError(
+            "early_stopping=True needs a validation set: validation_fraction "
+            "must be in (0, 1), got 0."
+        )

@@ -1,23 +1,167 @@
-"""What the regressor does beyond the shared base: targets, scaling, predictions.
+"""The public regressor, whole: parameters, documentation, targets, predictions.
 
-:class:`BaseMLPRegressor` checks real-valued targets, standardizes them
+:class:`MLPRegressorPrimer` declares its parameters (constructor, constraint
+table, docstring), checks real-valued targets, standardizes them
 (``normalize_y``), scores raw outputs with :math:`R^2` for early stopping and
-maps outputs back to the targets' scale. The public
-:class:`sklmlp.MLPRegressorPrimer` adds only its parameters.
+maps outputs back to the targets' scale. Fitting is shared with the classifier
+(:mod:`sklmlp._base`).
 """
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseMLPPrimer
 from ._core.losses import LOSSES
+from ._docstrings import with_shared_docs
 
 
-class BaseMLPRegressor(RegressorMixin, BaseMLPPrimer):
-    """The regressor's behaviour; use :class:`sklmlp.MLPRegressorPrimer`."""
+@with_shared_docs
+class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
+    """Multilayer perceptron regressor on a vectorized NumPy core.
+
+    A drop-in for scikit-learn's ``MLPRegressor`` (same parameters, defaults and
+    attributes) with per-layer activations, weight-initialization heuristics,
+    batch normalization, dropout, input noise, callbacks and hidden-layer
+    diagnostics. One default differs on purpose: the targets are standardized
+    (``normalize_y=True``), so that targets of any scale train; ``loss_`` and
+    the loss curves are then on the standardized scale. ``normalize_y=False``
+    follows ``MLPRegressor``'s path exactly.
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        'squared_error' is half the squared error summed over outputs;
+        'poisson' is half the Poisson deviance with a log link (predictions are
+        ``exp`` of the output layer) and needs ``y >= 0``.
+    {shared_parameters}
+    normalize_y : bool, default=True
+        Make targets of any scale train with the default step size. Under
+        'squared_error' each output is standardized (weighted mean 0, variance
+        1, as ``TransformedTargetRegressor(transformer=StandardScaler())`` would
+        do) and predictions are mapped back; ``loss_``, ``loss_curve_`` and the
+        output layer's weights are then on the standardized targets. Under
+        'poisson' the targets stay as they are (the log link turns their scale
+        into a shift) and the output bias starts at the log of their weighted
+        mean, the intercept-only model. With ``weight_init='auto'`` and
+        'adam', the output layer then starts at that best constant model: zero
+        weights (and zero bias under 'squared_error', unless ``bias_init``
+        sets a constant). The scaling is fixed by the first ``fit`` or ``partial_fit``
+        call. False trains on ``y`` as given from scikit-learn's random start:
+        ``MLPRegressor``'s path.
+
+    Attributes
+    ----------
+    {shared_attributes}
+    y_offset_, y_scale_ : ndarray of shape (n_outputs,) or None
+        Under 'squared_error' with ``normalize_y=True``, ``predict`` returns
+        ``y_offset_ + y_scale_ * out`` where ``out`` is the output layer's value.
+        None when the targets are not rescaled (``normalize_y=False``, or
+        'poisson').
+
+    See Also
+    --------
+    MLPClassifierPrimer : The classifier.
+    sklearn.neural_network.MLPRegressor : scikit-learn's regressor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklmlp import MLPRegressorPrimer
+    >>> X = np.linspace(-3, 3, 200).reshape(-1, 1)
+    >>> y = np.sin(X).ravel()
+    >>> reg = MLPRegressorPrimer(hidden_layer_sizes=(20,), activation="tanh",
+    ...                          solver="lbfgs", max_iter=1000,
+    ...                          random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.99
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseMLPPrimer._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+        "normalize_y": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        weight_init="auto",
+        bias_init="auto",
+        leaky_relu_slope=0.01,
+        maxout_pieces=2,
+        dropout=0.0,
+        input_noise=0.0,
+        callbacks=None,
+        batch_norm=False,
+        batch_norm_momentum=0.1,
+        batch_norm_epsilon=1e-5,
+        normalize_y=True,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            loss=loss,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            weight_init=weight_init,
+            bias_init=bias_init,
+            leaky_relu_slope=leaky_relu_slope,
+            maxout_pieces=maxout_pieces,
+            dropout=dropout,
+            input_noise=input_noise,
+            callbacks=callbacks,
+            batch_norm=batch_norm,
+            batch_norm_momentum=batch_norm_momentum,
+            batch_norm_epsilon=batch_norm_epsilon,
+        )
+        self.normalize_y = normalize_y
 
     _y_checks = {"y_numeric": True}
 

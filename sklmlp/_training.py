@@ -11,9 +11,13 @@ its scores, scikit-learn's stopping rules (no improvement for
 callback protocol.
 
 The loop writes the per-epoch records on the estimator (``n_iter_``, ``t_``,
-``loss_``, ``loss_curve_``, ``best_loss_``, ``validation_scores_``,
-``validation_loss_curve_``, ``best_validation_score_``) so that a callback
-sees them as they grow, and asks the estimator for the two things only it
+``loss_``, ``best_loss_``, ``best_validation_score_``, and ``history_``: one
+dict per epoch, the ``info`` the callbacks get, plus the epoch's ``time``) so
+that a callback sees them as they grow; ``loss_curve_``,
+``validation_scores_``, ``validation_loss_curve_`` and ``epoch_scores_`` are
+read from ``history_`` (:func:`loss_curve`, :func:`validation_record`,
+:func:`epoch_scores`). What ``verbose`` prints, one object prints
+(:class:`VerbosePrinter`). The loop asks the estimator for the two things only it
 knows: the score of raw network outputs (``_score_from_scores``) and the labels
 to stratify the held-out split on (``_stratify_labels``).
 
@@ -35,6 +39,7 @@ epoch. Two optional methods, looked up with ``getattr``, bracket a call to
 """
 
 import math
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -48,14 +53,21 @@ from ._holdout import split_validation
 __all__ = [
     "Settings",
     "TrainingRun",
+    "VerbosePrinter",
     "check_callbacks",
+    "curve_length",
+    "epoch_scores",
     "fit_lbfgs",
     "fit_stochastic",
+    "history_from_records",
+    "loss_curve",
     "minimize_lbfgs",
     "restore_callback_states",
     "run_epoch",
     "save_callback_states",
+    "record_score",
     "start_records",
+    "validation_record",
 ]
 
 
@@ -154,19 +166,173 @@ def start_records(estimator, holds_out):
     """
     estimator.n_iter_ = 0
     estimator.t_ = 0
-    estimator.loss_curve_ = []
-    estimator.epoch_scores_ = {}
+    estimator.history_ = []
+    # Where loss_curve_ and epoch_scores_ start in history_ (an lbfgs fit
+    # starts them again), where the held-out records start (None: there are
+    # none), and the keys of history_ that EpochScoring callbacks wrote.
+    estimator._curve_start = 0
+    estimator._validation_start = 0 if holds_out else None
+    estimator._score_names = []
     estimator._no_improvement_count = 0
     if holds_out:
-        estimator.validation_scores_ = []
-        estimator.validation_loss_curve_ = []
         estimator.best_validation_score_ = -np.inf
         estimator.best_loss_ = None
     else:
         estimator.best_loss_ = np.inf
-        estimator.validation_scores_ = None
-        estimator.validation_loss_curve_ = None
         estimator.best_validation_score_ = None
+
+
+def loss_curve(estimator):
+    """``loss_curve_``: the loss of every epoch of ``history_`` since the curve began.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        A fitted estimator.
+
+    Returns
+    -------
+    list of float
+    """
+    history = estimator.history_
+    return [entry["loss"] for entry in history[estimator._curve_start :]]
+
+
+def validation_record(estimator, key):
+    """``validation_scores_`` (``key='validation_score'``) or the held-out losses.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        A fitted estimator.
+    key : {'validation_score', 'validation_loss'}
+        The number of each held-out epoch to list.
+
+    Returns
+    -------
+    list of float or None
+        None when the last fit held nothing out.
+    """
+    history = estimator.history_
+    start = estimator._validation_start
+    if start is None:
+        return None
+    # An lbfgs fit between two held-out fits adds epochs without the key.
+    return [entry[key] for entry in history[start:] if key in entry]
+
+
+def epoch_scores(estimator):
+    """``epoch_scores_``: each EpochScoring score of the epochs of ``loss_curve_``.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        A fitted estimator.
+
+    Returns
+    -------
+    dict of str to list of float
+        In the order the scores first appear.
+    """
+    history = estimator.history_
+    names = set(estimator._score_names)
+    scores = {}
+    for entry in history[estimator._curve_start :]:
+        for key, value in entry.items():
+            if key in names:
+                scores.setdefault(key, []).append(value)
+    return scores
+
+
+def history_from_records(state):
+    """Turn the records of a model saved by sklmlp 0.1 or 0.2 into ``history_``.
+
+    Those versions kept ``loss_curve_``, ``validation_scores_``,
+    ``validation_loss_curve_`` and ``epoch_scores_`` as lists; each list is
+    the tail of the epochs of ``loss_curve_`` (the held-out records may reach
+    back beyond it, past an lbfgs fit that started the curve again).
+
+    Parameters
+    ----------
+    state : dict
+        The saved ``__dict__``, changed in place.
+    """
+    curve = state.pop("loss_curve_")
+    scores = state.pop("epoch_scores_", None) or {}
+    validation = state.pop("validation_scores_", None)
+    validation_loss = state.pop("validation_loss_curve_", None)
+    n_before = 0 if validation is None else max(len(validation) - len(curve), 0)
+    history = [{} for _ in range(n_before)]
+    history += [{"epoch": i + 1, "loss": loss} for i, loss in enumerate(curve)]
+    state["_curve_start"] = n_before
+    state["_validation_start"] = None
+    if validation is not None:
+        start = len(history) - len(validation)
+        state["_validation_start"] = start
+        for entry, score in zip(history[start:], validation):
+            entry["validation_score"] = score
+        for entry, loss in zip(history[start:], validation_loss or []):
+            entry["validation_loss"] = loss
+    for name, values in scores.items():
+        for entry, value in zip(history[len(history) - len(values) :], values):
+            entry[name] = value
+    state["_score_names"] = list(scores)
+    state["history_"] = history
+
+
+def curve_length(estimator):
+    """``len(loss_curve_)``, without building the list.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        An estimator in training or fitted.
+
+    Returns
+    -------
+    int
+    """
+    return len(estimator.history_) - estimator._curve_start
+
+
+def record_score(estimator, info, name, value):
+    """Add a callback's score to the epoch's numbers, as one of ``epoch_scores_``.
+
+    Parameters
+    ----------
+    estimator : BaseMLPPrimer
+        The estimator in training.
+    info : dict
+        The epoch's numbers, the last entry of ``history_``.
+    name : str
+        The score's key.
+    value : float
+        The score.
+    """
+    info[name] = value
+    if name not in estimator._score_names:
+        # A new list, not an append: a failed call puts the old one back.
+        estimator._score_names = [*estimator._score_names, name]
+
+
+class VerbosePrinter:
+    """What ``verbose=True`` prints: the epoch's numbers and the loop's decisions.
+
+    The loop calls it after each epoch (before the callbacks) with the epoch's
+    numbers, and hands it the lines that explain a decision (a stall, a
+    callback's stop) with :meth:`note`.
+    """
+
+    def __call__(self, estimator, info):
+        """Print the epoch's loss, and its held-out score when there is one."""
+        print(f"Iteration {info['epoch']}, loss = {info['loss']:.8f}")
+        if "validation_score" in info:
+            print(f"Validation score: {info['validation_score']:f}")
+        return False
+
+    def note(self, message):
+        """Print one line about a decision of the loop."""
+        print(message)
 
 
 def _batch_size(batch_size, n_samples):
@@ -191,12 +357,8 @@ def _track_validation(estimator, network, state, validation, info, settings):
     score = estimator._score_from_scores(scores, Y_val, sw_val)
     # The loss from the same forward pass as the score, not a second one.
     value = network.data_loss(scores, Y_val, sw_val)
-    estimator.validation_scores_.append(score)
-    estimator.validation_loss_curve_.append(value)
     info["validation_score"] = score
     info["validation_loss"] = value
-    if settings.verbose:
-        print(f"Validation score: {score:f}")
     if score < estimator.best_validation_score_ + settings.tol:
         estimator._no_improvement_count += 1
     else:
@@ -207,16 +369,16 @@ def _track_validation(estimator, network, state, validation, info, settings):
     return False
 
 
-def _track_training_loss(estimator, settings):
-    if estimator.loss_curve_[-1] > estimator.best_loss_ - settings.tol:
+def _track_training_loss(estimator, loss, settings):
+    if loss > estimator.best_loss_ - settings.tol:
         estimator._no_improvement_count += 1
     else:
         estimator._no_improvement_count = 0
-    if estimator.loss_curve_[-1] < estimator.best_loss_:
-        estimator.best_loss_ = estimator.loss_curve_[-1]
+    if loss < estimator.best_loss_:
+        estimator.best_loss_ = loss
 
 
-def _stalled(estimator, optimizer, settings):
+def _stalled(estimator, optimizer, settings, printer):
     """scikit-learn's stall rule: True when training stops for lack of progress.
 
     After ``n_iter_no_change`` epochs without an improvement of ``tol`` the
@@ -230,7 +392,9 @@ def _stalled(estimator, optimizer, settings):
         f"{what} did not improve more than tol={settings.tol:f} for "
         f"{settings.n_iter_no_change} consecutive epochs."
     )
-    stop = optimizer.trigger_stopping(msg, settings.verbose)
+    stop, message = optimizer.trigger_stopping(msg)
+    if printer is not None:
+        printer.note(message)
     if not stop:
         estimator._no_improvement_count = 0
     return stop
@@ -479,15 +643,15 @@ def fit_stochastic(
     early_stopping = settings.early_stopping
     # A warm start may switch early stopping on or off (scikit-learn then
     # fails on a None record): start the records the last fit did not keep.
-    if early_stopping and estimator.validation_scores_ is None:
-        estimator.validation_scores_, estimator.validation_loss_curve_ = [], []
+    if early_stopping and estimator._validation_start is None:
+        estimator._validation_start = len(estimator.history_)
         estimator.best_validation_score_ = -np.inf
     elif not early_stopping and estimator.best_loss_ is None:
         estimator.best_loss_ = np.inf
-    if not early_stopping and estimator.validation_scores_ is not None:
+    if not early_stopping and estimator._validation_start is not None:
         # The held-out records describe epochs the model has moved past:
         # they would no longer line up with loss_curve_.
-        estimator.validation_scores_ = estimator.validation_loss_curve_ = None
+        estimator._validation_start = None
         estimator.best_validation_score_ = None
     validation = None
     if early_stopping:
@@ -540,12 +704,14 @@ def _epochs(
             "at least 2 rows."
         )
     rng = estimator._random_state
+    printer = VerbosePrinter() if settings.verbose else None
 
     # The visiting order is re-permuted every epoch, as scikit-learn does.
     order = np.arange(n_samples) if settings.shuffle else None
     estimator.n_iter_ = 0
     try:
         for _ in range(settings.max_iter):
+            started = time.perf_counter()
             if settings.shuffle:
                 order = order[rng.permutation(n_samples)]
             loss = run_epoch(
@@ -568,27 +734,28 @@ def _epochs(
             _check_finite(estimator, loss, params)
             estimator.loss_ = float(loss)
             estimator.t_ += n_samples
-            estimator.loss_curve_.append(estimator.loss_)
-            estimator._publish(params, stats)
-            if settings.verbose:
-                print(f"Iteration {estimator.n_iter_}, loss = {estimator.loss_:.8f}")
-
             info = {"epoch": estimator.n_iter_, "loss": estimator.loss_}
+            estimator.history_.append(info)
+            estimator._publish(params, stats)
+
             if early_stopping:
                 if _track_validation(
                     estimator, network, state, validation, info, settings
                 ):
                     best = (params.copy(), stats.copy())
             else:
-                _track_training_loss(estimator, settings)
+                _track_training_loss(estimator, estimator.loss_, settings)
+            if printer is not None:
+                printer(estimator, info)
             info["learning_rate"] = optimizer.learning_rate
 
             optimizer.iteration_ends(estimator.t_)
-            stop = _stalled(estimator, optimizer, settings)
+            stop = _stalled(estimator, optimizer, settings, printer)
             if _after_epoch(callbacks, estimator, info) and not stop:
                 stop = True
-                if settings.verbose:
-                    print("A callback asked to stop training.")
+                if printer is not None:
+                    printer.note("A callback asked to stop training.")
+            info["time"] = time.perf_counter() - started
             if stop or incremental:
                 break
             if estimator.n_iter_ == settings.max_iter:
@@ -642,28 +809,35 @@ def fit_lbfgs(
         The solution, in the network's dtype, and its statistics.
     """
     # The estimator's curve grows with the iterations, as with sgd (a warm
-    # start begins a new one, as in scikit-learn).
-    curve = estimator.loss_curve_ = []
-    # The per-epoch scores follow the curve they belong to.
-    estimator.epoch_scores_ = {}
+    # start begins a new one, as in scikit-learn), and the per-epoch scores
+    # follow the curve they belong to.
+    history = estimator.history_
+    estimator._curve_start = start = len(history)
+    printer = VerbosePrinter() if settings.verbose else None
     stopped_by_callback = []
+    clock = [time.perf_counter()]
 
     def record(intermediate_result):
-        curve.append(float(intermediate_result.fun))
-        if settings.verbose:
-            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
-        if callbacks:
-            # Callbacks see the current iterate, as after an epoch of sgd,
-            # with the statistics it normalizes the training set with.
-            current = intermediate_result.x.astype(network.dtype)
-            network.update_stats(current, stats, X, sample_weight)
-            estimator._publish(current, stats)
-            estimator.n_iter_ = len(curve)
-            info = {"epoch": len(curve), "loss": curve[-1]}
-            if _after_epoch(callbacks, estimator, info):
-                stopped_by_callback.append(len(curve))
-                # SciPy (>= 1.11) ends the minimization on StopIteration.
-                raise StopIteration
+        epoch = len(history) - start + 1
+        info = {"epoch": epoch, "loss": float(intermediate_result.fun)}
+        history.append(info)
+        if printer is not None:
+            printer(estimator, info)
+        try:
+            if callbacks:
+                # Callbacks see the current iterate, as after an epoch of sgd,
+                # with the statistics it normalizes the training set with.
+                current = intermediate_result.x.astype(network.dtype)
+                network.update_stats(current, stats, X, sample_weight)
+                estimator._publish(current, stats)
+                estimator.n_iter_ = info["epoch"]
+                if _after_epoch(callbacks, estimator, info):
+                    stopped_by_callback.append(info["epoch"])
+                    # SciPy (>= 1.11) ends the minimization on StopIteration.
+                    raise StopIteration
+        finally:
+            now = time.perf_counter()
+            info["time"], clock[0] = now - clock[0], now
 
     try:
         _begin(callbacks, estimator, settings.max_iter, (X, Y, sample_weight), None)

@@ -80,9 +80,10 @@ from skl2onnx.common.data_types import (
 from skl2onnx.common.utils import check_input_and_output_numbers
 from sklearn.utils.validation import check_is_fitted
 
+from ._classifier import MLPClassifierPrimer
 from ._core.batchnorm import inference_affine
 from ._core.losses import _log_max
-from ._estimators import MLPClassifierPrimer, MLPRegressorPrimer
+from ._regressor import MLPRegressorPrimer
 
 __all__ = ["CLASSIFIER_OPTIONS", "MIN_OPSET", "register_converters"]
 

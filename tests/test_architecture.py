@@ -93,3 +93,48 @@ print("\\n".join(loaded))
     assert not [m for m in loaded if m.startswith("sklearn")]
     outside = [m for m in loaded if m != "sklmlp" and not m.startswith("sklmlp._core")]
     assert not outside
+
+
+def _sklmlp_imports(path):
+    """The sklmlp modules a module outside the core imports (absolute names)."""
+    package = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
+    for module, level in _imports(path):
+        if level == 0:
+            if module.split(".")[0] == "sklmlp":
+                yield module
+        else:
+            base = package[: len(package) - level + 1]
+            yield ".".join([*base, module] if module else base)
+
+
+# Module -> the sklmlp modules it must not import (see docs/developer.rst).
+_ESTIMATORS = ("sklmlp._base", "sklmlp._classifier", "sklmlp._regressor")
+_FORBIDDEN = {
+    "_training.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
+    "_holdout.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
+    "_parameters.py": (*_ESTIMATORS, "sklmlp.callbacks"),
+    "_fitted.py": (*_ESTIMATORS, "sklmlp.callbacks"),
+    "_base.py": ("sklmlp._classifier", "sklmlp._regressor", "sklmlp.callbacks"),
+    "_classifier.py": ("sklmlp._regressor", "sklmlp.callbacks"),
+    "_regressor.py": ("sklmlp._classifier", "sklmlp.callbacks"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_FORBIDDEN))
+def test_estimator_side_modules_import_only_downward(name):
+    found = set(_sklmlp_imports(PACKAGE / name))
+    bad = {
+        m for m in found for f in _FORBIDDEN[name] if m == f or m.startswith(f + ".")
+    }
+    assert not bad, f"{name} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "callbacks").glob("*.py")))
+def test_callbacks_do_not_import_the_estimators(path):
+    found = set(_sklmlp_imports(path))
+    assert not found & {*_ESTIMATORS, "sklmlp._fitted"}, path.name
+    assert (
+        "sklmlp._training" in found
+        or "sklmlp._core.schedules" in found
+        or all(m.startswith("sklmlp.callbacks") for m in found)
+    )

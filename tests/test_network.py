@@ -203,9 +203,12 @@ def test_forward_is_row_independent_and_batched():
         net = _network(activation, "softmax_log_loss", 3)
         params = _params(net, rng)
         X = rng.randn(9, N_FEATURES)
-        together = net.predict(*net.unpack(params), X)
+        together = net.output_activation(net.forward(*net.unpack(params), X))
         one_by_one = np.vstack(
-            [net.predict(*net.unpack(params), X[i : i + 1]) for i in range(9)]
+            [
+                net.output_activation(net.forward(*net.unpack(params), X[i : i + 1]))
+                for i in range(9)
+            ]
         )
         np.testing.assert_allclose(together, one_by_one, rtol=1e-12)
         np.testing.assert_allclose(together.sum(axis=1), 1.0)

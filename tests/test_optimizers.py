@@ -47,13 +47,13 @@ def test_schedules():
     sgd.iteration_ends(99)
     assert sgd.learning_rate == pytest.approx(0.1 / 100**0.5)
     adaptive = SGD(3, np.float64, 0.1, "adaptive", 0.9, True, 0.5)
-    assert adaptive.trigger_stopping("stalled.", verbose=False) is False
+    assert adaptive.trigger_stopping("stalled.")[0] is False
     assert adaptive.learning_rate == pytest.approx(0.02)
     adaptive.learning_rate = 1e-7
-    assert adaptive.trigger_stopping("stalled.", verbose=False) is True
+    assert adaptive.trigger_stopping("stalled.")[0] is True
     constant = SGD(3, np.float64, 0.1, "constant", 0.9, True, 0.5)
-    assert constant.trigger_stopping("stalled.", verbose=False) is True
-    assert Adam(3, np.float64, 0.1, 0.9, 0.999, 1e-8).trigger_stopping("", False)
+    assert constant.trigger_stopping("stalled.")[0] is True
+    assert Adam(3, np.float64, 0.1, 0.9, 0.999, 1e-8).trigger_stopping("")[0]
 
 
 def test_a_base_rate_replaces_learning_rate_init_in_every_schedule():
@@ -69,8 +69,8 @@ def test_a_base_rate_replaces_learning_rate_init_in_every_schedule():
     inv.iteration_ends(399)
     assert inv.learning_rate == pytest.approx(0.4 / 400**0.5)
     adaptive = SGD(3, np.float64, 0.1, "adaptive", 0.9, True, 0.5)
-    adaptive.trigger_stopping("stalled.", verbose=False)
-    adaptive.trigger_stopping("stalled.", verbose=False)
+    adaptive.trigger_stopping("stalled.")
+    adaptive.trigger_stopping("stalled.")
     assert adaptive.learning_rate == pytest.approx(0.1 / 25)
     adaptive.set_base_learning_rate(0.5)
     assert adaptive.learning_rate == pytest.approx(0.5 / 25)

@@ -1,5 +1,6 @@
 """Persistence: pickle, joblib and skops round trips, version stamps, threads."""
 
+import json
 import pickle
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -191,8 +192,8 @@ def test_same_version_loads_silently(fitted):
 
 # The only types a saved sklmlp model may ask skops to trust: sklmlp's own.
 _SKLMLP_TYPES = {
-    "sklmlp._estimators.MLPClassifierPrimer",
-    "sklmlp._estimators.MLPRegressorPrimer",
+    "sklmlp._classifier.MLPClassifierPrimer",
+    "sklmlp._regressor.MLPRegressorPrimer",
     "sklmlp._core.network.Network",
     "sklmlp._core.optimizers.Adam",
     "sklmlp._core.optimizers.SGD",
@@ -206,7 +207,8 @@ def test_skops_round_trip_trusts_only_sklmlp_types(fitted, name, tmp_path):
     sio.dump(est, path)
     untrusted = sio.get_untrusted_types(file=path)
     assert set(untrusted) <= _SKLMLP_TYPES
-    assert f"sklmlp._estimators.{type(est).__name__}" in untrusted
+    module = {"MLPClassifierPrimer": "_classifier", "MLPRegressorPrimer": "_regressor"}
+    assert f"sklmlp.{module[type(est).__name__]}.{type(est).__name__}" in untrusted
     assert "sklmlp._core.network.Network" in untrusted
     # Nothing loads until those types are trusted explicitly.
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
@@ -304,6 +306,11 @@ _TYPES_0_2_0 = {
 def _check_saved_0_2_0(models):
     saved = np.load(_DATA / "models_sklmlp_0.2.0_outputs.npz")
     X = saved["X"]
+    # The per-epoch records, as sklmlp 0.2.0 read them from these files.
+    records = json.loads((_DATA / "models_sklmlp_0.2.0_records.json").read_text())
+    for name, expected in records.items():
+        for key, value in expected.items():
+            assert getattr(models[name], key) == value, (name, key)
     names = {key.split("/")[0] for key in saved.files if "/" in key}
     assert set(models) == names
     for key in saved.files:

@@ -1177,3 +1177,61 @@ def test_predict_proba_follows_the_fitted_loss(clf_data):
     proba = quiet_fit(MLPClassifierPrimer(**SMALL, max_iter=5), X, y)
     proba.set_params(loss="hinge")
     assert hasattr(proba, "predict_proba")
+
+
+# -- history_: one dict per epoch, the records scikit-learn users know read from it --
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_history_has_one_entry_per_epoch_and_the_curves_come_from_it(clf_data, solver):
+    from sklmlp.callbacks import EpochScoring
+
+    X, y = clf_data
+    early = solver != "lbfgs"
+    est = MLPClassifierPrimer(
+        **{**SMALL, "max_iter": 6},
+        solver=solver,
+        early_stopping=early,
+        callbacks=[EpochScoring("accuracy")],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    history = est.history_
+    assert len(history) == len(est.loss_curve_) == est.n_iter_ > 0
+    assert [e["epoch"] for e in history] == list(range(1, len(history) + 1))
+    assert [e["loss"] for e in history] == est.loss_curve_
+    assert est.epoch_scores_ == {"accuracy": [e["accuracy"] for e in history]}
+    assert all(e["time"] >= 0 for e in history)
+    if early:
+        assert [e["validation_score"] for e in history] == est.validation_scores_
+        assert [e["validation_loss"] for e in history] == est.validation_loss_curve_
+        assert all(e["learning_rate"] > 0 for e in history)
+    else:
+        assert est.validation_scores_ is None and est.validation_loss_curve_ is None
+
+
+def test_history_runs_on_across_warm_starts_while_an_lbfgs_curve_starts_again(
+    clf_data,
+):
+    X, y = clf_data
+    est = MLPClassifierPrimer(
+        **{**SMALL, "max_iter": 4}, solver="sgd", early_stopping=True, warm_start=True
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+        held_out = est.validation_scores_
+        est.set_params(solver="lbfgs").fit(X, y)
+    assert len(est.history_) == 4 + len(est.loss_curve_)
+    assert est.loss_curve_ == [e["loss"] for e in est.history_[4:]]
+    # lbfgs holds nothing out and leaves the held-out records as they were.
+    assert est.validation_scores_ == held_out and len(held_out) == 4
+
+
+def test_unfitted_estimator_has_no_records():
+    est = MLPClassifierPrimer()
+    for name in ("history_", "loss_curve_", "validation_scores_", "epoch_scores_"):
+        assert not hasattr(est, name)
+    with pytest.raises(AttributeError, match="loss_curve_"):
+        est.loss_curve_

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, xlogy
 
-__all__ = ["LOSSES", "OUTPUT_ACTIVATIONS", "Loss", "softmax"]
+__all__ = [
+    "LOSSES",
+    "OUTPUT_ACTIVATIONS",
+    "Loss",
+    "log_binary_logistic",
+    "log_logistic",
+    "log_softmax",
+    "softmax",
+]
 
 
 def _log_max(dtype):
@@ -48,6 +56,57 @@ def softmax(z):
     np.exp(e, out=e)
     e /= e.sum(axis=1, keepdims=True)
     return e
+
+
+def log_softmax(z):
+    """Return the row-wise log of :func:`softmax`, from the scores (log-sum-exp).
+
+    The log loss of :data:`LOSSES` computes the same numbers fused with its
+    gradient; this is the prediction path's (``predict_log_proba``).
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_classes)
+        Raw class scores.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+        ``z - max(z) - log(sum(exp(z - max(z))))``.
+    """
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def log_logistic(z):
+    """Return ``log(expit(z))`` without overflow: ``-log(1 + exp(-z))``.
+
+    Parameters
+    ----------
+    z : ndarray
+        Raw scores, one logistic output each.
+
+    Returns
+    -------
+    ndarray of the shape of ``z``
+    """
+    return -np.logaddexp(0, -z)
+
+
+def log_binary_logistic(z):
+    """Return the log-probabilities of both classes of one logistic output.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, 1)
+        Raw scores of the positive class.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, 2)
+        ``log(1 - expit(z)) = -log(1 + exp(z))``, then ``log(expit(z))``.
+    """
+    return np.hstack([-np.logaddexp(0, z), -np.logaddexp(0, -z)])
 
 
 def _clipped_exp(z):

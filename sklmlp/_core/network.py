@@ -266,22 +266,6 @@ class Network:
         scores += biases[-1]
         return (scores, hidden_outputs) if hidden else scores
 
-    def predict(self, weights, biases, slopes, norms, X):
-        """Output-layer activations (probabilities, means or scores) for ``X``.
-
-        Parameters
-        ----------
-        weights, biases, slopes, norms : lists
-            Per-layer parameters, as from :meth:`unpack`.
-        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-            Input.
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_outputs)
-        """
-        return self.output_activation(self.forward(weights, biases, slopes, norms, X))
-
     def _workspace(self, n_samples):
         ws = self._workspaces.get(n_samples)
         if ws is None:
@@ -548,11 +532,27 @@ class Network:
             momentum=momentum,
         )
         value, delta, sw_sum = self._data_loss(scores, Y, sample_weight)
+        self._backward(
+            views, grad_views, delta, inputs, outputs, caches, masks, norm_caches
+        )
+        if alpha:
+            value += self._penalty(params, alpha, sw_sum)
+            g_w = grad[: self.n_weights]
+            add_scaled(g_w, alpha / sw_sum, params[: self.n_weights])
+        return value, grad
 
+    def _backward(
+        self, views, grad_views, delta, inputs, outputs, caches, masks, norm_caches
+    ):
+        """Backpropagate ``delta`` (the gradient at the scores) into ``grad_views``.
+
+        The other arguments are what :meth:`_forward_train` returned for the
+        batch; the weight decay is the caller's.
+        """
         weights, slopes = views.weights, views.slopes
         g_weights, g_biases = grad_views.weights, grad_views.biases
         g_slopes, g_norms = grad_views.slopes, grad_views.norms
-        ws = self._workspace(scores.shape[0])
+        ws = self._workspace(delta.shape[0])
         for i in range(len(weights) - 1, -1, -1):
             dot_into(inputs[i].T, delta, g_weights[i])
             if g_biases[i] is not None:
@@ -577,8 +577,3 @@ class Network:
                 delta = batchnorm.backward(
                     delta, norm_caches[i - 1], g_norms[i - 1], ws["ones"]
                 )
-        if alpha:
-            value += self._penalty(params, alpha, sw_sum)
-            g_w = grad[: self.n_weights]
-            add_scaled(g_w, alpha / sw_sum, params[: self.n_weights])
-        return value, grad

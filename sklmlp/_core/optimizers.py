@@ -39,9 +39,19 @@ class _StochasticOptimizer:
         self.base_learning_rate = learning_rate_init
         self.learning_rate = float(learning_rate_init)
 
+    # State an optimizer saved by an earlier sklmlp may lack, and its value
+    # then (the subclasses add theirs).
+    _ADDED_STATE = {}
+
     def __setstate__(self, state):
-        """Give an optimizer saved before base rates existed its base rate."""
+        """Fill in what an optimizer saved by an earlier sklmlp lacks.
+
+        The base rate (added in 0.2) starts at ``learning_rate_init``; the
+        class's ``_ADDED_STATE`` at its values.
+        """
         state.setdefault("base_learning_rate", state["learning_rate_init"])
+        for key, value in self._ADDED_STATE.items():
+            state.setdefault(key, value)
         self.__dict__.update(state)
 
     def set_base_learning_rate(self, rate):
@@ -63,24 +73,22 @@ class _StochasticOptimizer:
             Samples seen so far.
         """
 
-    def trigger_stopping(self, msg, verbose):
+    def trigger_stopping(self, msg):
         """Decide whether a stalled run stops (True) or goes on (False).
 
         Parameters
         ----------
         msg : str
             Why training stalled.
-        verbose : bool
-            Print the decision.
 
         Returns
         -------
-        bool
+        stop : bool
             True by default: a stalled run stops.
+        message : str
+            ``msg`` and the decision, for ``verbose`` to print.
         """
-        if verbose:
-            print(msg + " Stopping.")
-        return True
+        return True, msg + " Stopping."
 
 
 class SGD(_StochasticOptimizer):
@@ -106,6 +114,9 @@ class SGD(_StochasticOptimizer):
         Exponent of ``'invscaling'``.
     """
 
+    # The schedule's state, kept since 0.2.
+    _ADDED_STATE = {"time_step": 0, "n_reductions": 0}
+
     def __init__(
         self,
         n_params,
@@ -124,12 +135,6 @@ class SGD(_StochasticOptimizer):
         self.velocity = zeroed(n_params, dtype)
         self.time_step = 0
         self.n_reductions = 0
-
-    def __setstate__(self, state):
-        """Fill in the schedule state of an SGD saved before it was kept."""
-        state.setdefault("time_step", 0)
-        state.setdefault("n_reductions", 0)
-        super().__setstate__(state)
 
     def update(self, params, grad):
         """Take one step in place.
@@ -182,31 +187,28 @@ class SGD(_StochasticOptimizer):
         if self.lr_schedule == "invscaling":
             self.learning_rate = _SGD_RATES["invscaling"](self)
 
-    def trigger_stopping(self, msg, verbose):
+    def trigger_stopping(self, msg):
         """Decide whether a stalled run stops (True) or lowers its rate (False).
 
         Parameters
         ----------
         msg : str
             Why training stalled.
-        verbose : bool
-            Print the decision.
 
         Returns
         -------
-        bool
+        stop : bool
+            Whether training stops.
+        message : str
+            ``msg`` and the decision, for ``verbose`` to print.
         """
         if self.lr_schedule != "adaptive":
-            return super().trigger_stopping(msg, verbose)
+            return super().trigger_stopping(msg)
         if self.learning_rate <= 1e-6:
-            if verbose:
-                print(msg + " Learning rate too small. Stopping.")
-            return True
+            return True, msg + " Learning rate too small. Stopping."
         self.learning_rate /= 5.0
         self.n_reductions += 1
-        if verbose:
-            print(f"{msg} Setting learning rate to {self.learning_rate:f}")
-        return False
+        return False, f"{msg} Setting learning rate to {self.learning_rate:f}"
 
 
 class Adam(_StochasticOptimizer):

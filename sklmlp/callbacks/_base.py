@@ -7,6 +7,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._training import curve_length
+
 
 class Callback(BaseEstimator):
     """Base class of the ready-made callbacks.
@@ -147,8 +149,8 @@ def _copied(value):
 
 
 def epochs_done(estimator):
-    """Epochs (lbfgs: iterations) in the model's history, this one included."""
-    return len(estimator.loss_curve_)
+    """Epochs (lbfgs: iterations) of ``loss_curve_``, this one included."""
+    return curve_length(estimator)
 
 
 # -- a monitored number -----------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from sklearn.metrics import check_scoring
 
+from .._training import record_score
 from ._base import Callback
 
 
@@ -72,16 +73,13 @@ class EpochScoring(Callback):
             self._data = run.X_val, run.y_val, run.sample_weight_val
         else:
             self._data = run.X, run.y, run.sample_weight
-        if getattr(estimator, "epoch_scores_", None) is None:  # an older model
-            estimator.epoch_scores_ = {}
 
     def __call__(self, estimator, info):
         """Add the epoch's score to ``info`` and to ``epoch_scores_``."""
         X, y, sample_weight = self._data
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
         score = float(self._scorer(estimator, X, y, **weights))
-        info[self.name_] = score
-        estimator.epoch_scores_.setdefault(self.name_, []).append(score)
+        record_score(estimator, info, self.name_, score)
         return False
 
     def _end(self, estimator):
