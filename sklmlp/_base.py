@@ -34,6 +34,7 @@ from ._parameters import (
     hidden_sizes,
 )
 from ._training import (
+    EstimatorHooks,
     Settings,
     check_callbacks,
     epoch_scores,
@@ -328,9 +329,25 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
     ):
         """Hand the network, the data and the optimizer to the training loop."""
         network = self._network
+        hooks = EstimatorHooks(
+            publish=self._publish,
+            score=self._score_from_scores,
+            decode=self._decode_targets,
+            stratify=self._stratify_labels,
+            random_state=self._random_state,
+        )
         if self.solver == "lbfgs":
             fit_lbfgs(
-                self, network, params, stats, X, Y, sample_weight, settings, callbacks
+                self,
+                hooks,
+                network,
+                params,
+                stats,
+                X,
+                Y,
+                sample_weight,
+                settings,
+                callbacks,
             )
             return
         if not incremental or not hasattr(self, "_optimizer"):
@@ -341,6 +358,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             self._optimizer = copy.deepcopy(self._optimizer)
         fit_stochastic(
             self,
+            hooks,
             network,
             params,
             stats,

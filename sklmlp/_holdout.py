@@ -23,17 +23,19 @@ def _can_stratify(labels, validation_fraction):
     return counts.min() >= 2 and min(n_test, n_train) >= len(counts)
 
 
-def split_validation(estimator, X, Y, sample_weight, validation_fraction):
+def split_validation(X, Y, sample_weight, validation_fraction, *, labels, random_state):
     """Split the training data into what trains and what is held out.
 
     Parameters
     ----------
-    estimator : BaseMLPPrimer
-        Gives the labels to stratify on and the random state.
     X, Y, sample_weight
         Training data: input, encoded targets, weights or None.
     validation_fraction : float
         Share of the data held out.
+    labels : ndarray of shape (n_samples,) or None
+        The labels to stratify on; None: a plain random split.
+    random_state : numpy.random.RandomState
+        Draws the split.
 
     Returns
     -------
@@ -41,7 +43,6 @@ def split_validation(estimator, X, Y, sample_weight, validation_fraction):
         ``(X, Y, sample_weight)`` of each part.
     """
     arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
-    labels = estimator._stratify_labels(Y)
     if labels is not None and not _can_stratify(labels, validation_fraction):
         # Too few samples of some class to give each side its share (a
         # class seen once, or fewer held-out samples than classes): a plain
@@ -49,7 +50,7 @@ def split_validation(estimator, X, Y, sample_weight, validation_fraction):
         labels = None
     parts = train_test_split(
         *arrays,
-        random_state=estimator._random_state,
+        random_state=random_state,
         test_size=validation_fraction,
         stratify=labels,
     )

@@ -17,9 +17,10 @@ that a callback sees them as they grow; ``loss_curve_``,
 ``validation_scores_``, ``validation_loss_curve_`` and ``epoch_scores_`` are
 read from ``history_`` (:func:`loss_curve`, :func:`validation_record`,
 :func:`epoch_scores`). What ``verbose`` prints, one object prints
-(:class:`VerbosePrinter`). The loop asks the estimator for the two things only it
-knows: the score of raw network outputs (``_score_from_scores``) and the labels
-to stratify the held-out split on (``_stratify_labels``).
+(:class:`VerbosePrinter`). What only the estimator knows (how to publish
+the weights as its attributes, the score of raw outputs, the targets as the
+user gave them, the labels to stratify the held-out split on, its random
+state) the loop gets as explicit functions, an :class:`EstimatorHooks`.
 
 The callback protocol
 ---------------------
@@ -41,6 +42,7 @@ epoch. Two optional methods, looked up with ``getattr``, bracket a call to
 import math
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +53,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._holdout import split_validation
 
 __all__ = [
+    "EstimatorHooks",
     "Settings",
     "TrainingRun",
     "VerbosePrinter",
@@ -118,6 +121,34 @@ class Settings:
     dropout: object = None
     input_noise: float = 0.0
     batch_norm_momentum: float = 0.1
+
+
+@dataclass(frozen=True)
+class EstimatorHooks:
+    """What the loop needs from the estimator that trains, as functions.
+
+    Parameters
+    ----------
+    publish : callable
+        ``publish(params, stats)``: expose the flat vectors as the estimator's
+        per-layer attributes (``coefs_``, ...), as views.
+    score : callable
+        ``score(scores, Y, sample_weight) -> float``: accuracy or R^2 of raw
+        network outputs against encoded targets (early stopping's score).
+    decode : callable
+        ``decode(Y)``: encoded targets back to the labels or scale the user
+        gave (for the callbacks' scorers).
+    stratify : callable
+        ``stratify(Y)``: the labels to stratify the held-out split on, or None.
+    random_state : numpy.random.RandomState
+        Shuffles, splits, draws dropout masks and input noise.
+    """
+
+    publish: Callable
+    score: Callable
+    decode: Callable
+    stratify: Callable
+    random_state: np.random.RandomState
 
 
 @dataclass(frozen=True)
@@ -349,12 +380,12 @@ def _batch_size(batch_size, n_samples):
 # -- the stopping rules --------------------------------------------------------------
 
 
-def _track_validation(estimator, network, state, validation, info, settings):
+def _track_validation(estimator, hooks, network, state, validation, info, settings):
     """Score the held-out data; return True at a new best score."""
     X_val, Y_val, sw_val = validation
     # Batch normalization as at predict time: the running statistics.
     scores = network.forward(*network.unpack(*state), X_val)
-    score = estimator._score_from_scores(scores, Y_val, sw_val)
+    score = hooks.score(scores, Y_val, sw_val)
     # The loss from the same forward pass as the score, not a second one.
     value = network.data_loss(scores, Y_val, sw_val)
     info["validation_score"] = score
@@ -599,6 +630,7 @@ def minimize_lbfgs(
 
 def fit_stochastic(
     estimator,
+    hooks,
     network,
     params,
     stats,
@@ -616,7 +648,9 @@ def fit_stochastic(
     Parameters
     ----------
     estimator : BaseMLPPrimer
-        Receives the records, and the weights of every epoch.
+        Receives the records; the callbacks get it.
+    hooks : EstimatorHooks
+        What the loop needs from the estimator.
     network : Network
         The network.
     params : ndarray of shape (n_params,)
@@ -656,13 +690,21 @@ def fit_stochastic(
     validation = None
     if early_stopping:
         (X, Y, sample_weight), validation = split_validation(
-            estimator, X, Y, sample_weight, settings.validation_fraction
+            X,
+            Y,
+            sample_weight,
+            settings.validation_fraction,
+            labels=hooks.stratify(Y),
+            random_state=hooks.random_state,
         )
     max_epochs = 1 if incremental else settings.max_iter
     try:
-        _begin(callbacks, estimator, max_epochs, (X, Y, sample_weight), validation)
+        _begin(
+            callbacks, estimator, hooks, max_epochs, (X, Y, sample_weight), validation
+        )
         final = _epochs(
             estimator,
+            hooks,
             network,
             (params, stats),
             optimizer,
@@ -672,7 +714,7 @@ def fit_stochastic(
             callbacks,
             incremental,
         )
-        estimator._publish(*final)
+        hooks.publish(*final)
     finally:
         _end(callbacks, estimator)
     return final
@@ -680,6 +722,7 @@ def fit_stochastic(
 
 def _epochs(
     estimator,
+    hooks,
     network,
     state,
     optimizer,
@@ -703,7 +746,7 @@ def _epochs(
             "the running statistics, which then never change. Use batches of "
             "at least 2 rows."
         )
-    rng = estimator._random_state
+    rng = hooks.random_state
     printer = VerbosePrinter() if settings.verbose else None
 
     # The visiting order is re-permuted every epoch, as scikit-learn does.
@@ -736,11 +779,11 @@ def _epochs(
             estimator.t_ += n_samples
             info = {"epoch": estimator.n_iter_, "loss": estimator.loss_}
             estimator.history_.append(info)
-            estimator._publish(params, stats)
+            hooks.publish(params, stats)
 
             if early_stopping:
                 if _track_validation(
-                    estimator, network, state, validation, info, settings
+                    estimator, hooks, network, state, validation, info, settings
                 ):
                     best = (params.copy(), stats.copy())
             else:
@@ -770,7 +813,7 @@ def _epochs(
         warnings.warn("Training interrupted by user.")
         if not np.isfinite(params).all():
             raise
-        estimator._publish(params, stats)
+        hooks.publish(params, stats)
     return best if early_stopping else (params, stats)
 
 
@@ -778,7 +821,7 @@ def _epochs(
 
 
 def fit_lbfgs(
-    estimator, network, params, stats, X, Y, sample_weight, settings, callbacks
+    estimator, hooks, network, params, stats, X, Y, sample_weight, settings, callbacks
 ):
     """Train with SciPy's L-BFGS-B; callbacks see every iteration.
 
@@ -788,8 +831,10 @@ def fit_lbfgs(
     Parameters
     ----------
     estimator : BaseMLPPrimer
-        Receives the records (and, when there are callbacks, the weights of
-        every iteration).
+        Receives the records; the callbacks get it.
+    hooks : EstimatorHooks
+        What the loop needs from the estimator (with callbacks, the weights of
+        every iteration are published).
     network : Network
         The network.
     params : ndarray of shape (n_params,)
@@ -829,7 +874,7 @@ def fit_lbfgs(
                 # with the statistics it normalizes the training set with.
                 current = intermediate_result.x.astype(network.dtype)
                 network.update_stats(current, stats, X, sample_weight)
-                estimator._publish(current, stats)
+                hooks.publish(current, stats)
                 estimator.n_iter_ = info["epoch"]
                 if _after_epoch(callbacks, estimator, info):
                     stopped_by_callback.append(info["epoch"])
@@ -840,7 +885,9 @@ def fit_lbfgs(
             info["time"], clock[0] = now - clock[0], now
 
     try:
-        _begin(callbacks, estimator, settings.max_iter, (X, Y, sample_weight), None)
+        _begin(
+            callbacks, estimator, hooks, settings.max_iter, (X, Y, sample_weight), None
+        )
         result = minimize_lbfgs(
             network,
             params,
@@ -874,7 +921,7 @@ def fit_lbfgs(
         loss = estimator.loss_
         estimator.best_loss_ = loss if best is None else min(best, loss)
         network.update_stats(params, stats, X, sample_weight)
-        estimator._publish(params, stats)
+        hooks.publish(params, stats)
     finally:
         _end(callbacks, estimator)
     return params, stats
@@ -904,13 +951,13 @@ def check_callbacks(value):
     return callbacks
 
 
-def _begin(callbacks, estimator, max_epochs, train, validation):
-    hooks = [cb.on_train_begin for cb in callbacks if hasattr(cb, "on_train_begin")]
-    if not hooks:
+def _begin(callbacks, estimator, hooks, max_epochs, train, validation):
+    begins = [cb.on_train_begin for cb in callbacks if hasattr(cb, "on_train_begin")]
+    if not begins:
         return
     X, Y, sw = train
     X_val, Y_val, sw_val = validation or (None, None, None)
-    decode = estimator._decode_targets
+    decode = hooks.decode
     run = TrainingRun(
         max_epochs=max_epochs,
         X=X,
@@ -920,8 +967,8 @@ def _begin(callbacks, estimator, max_epochs, train, validation):
         y_val=None if Y_val is None else decode(Y_val),
         sample_weight_val=sw_val,
     )
-    for hook in hooks:
-        hook(estimator, run)
+    for begin in begins:
+        begin(estimator, run)
 
 
 def save_callback_states(value):
