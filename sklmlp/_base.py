@@ -19,11 +19,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callback_protocol import (
+    check_callbacks,
+    restore_callback_states,
+    save_callback_states,
+)
 from ._core.activations import resolve_activation
 from ._core.initializers import resolve_init
 from ._core.network import Network
 from ._core.optimizers import OPTIMIZERS
 from ._fitted import FittedNetworkMixin
+from ._history import epoch_scores, loss_curve, start_records, validation_record
 from ._parameters import (
     ACTIVATION_OPTIONS,
     PARAMETER_CONSTRAINTS,
@@ -33,19 +39,7 @@ from ._parameters import (
     hidden_activations,
     hidden_sizes,
 )
-from ._training import (
-    EstimatorHooks,
-    Settings,
-    check_callbacks,
-    epoch_scores,
-    fit_lbfgs,
-    fit_stochastic,
-    loss_curve,
-    restore_callback_states,
-    save_callback_states,
-    start_records,
-    validation_record,
-)
+from ._training import EstimatorHooks, Settings, fit_lbfgs, fit_stochastic
 
 
 def _copy_records(value):

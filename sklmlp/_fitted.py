@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._core.batchnorm import BatchNormViews
-from ._training import history_from_records
+from ._history import history_from_records
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning
 

@@ -6,37 +6,19 @@ The estimators (:mod:`sklmlp._base`) translate scikit-learn's parameters into
 last lives here: the epoch loop (:func:`run_epoch`, one pass over the
 batches; the optimizers of :mod:`sklmlp._core.optimizers` only step), the
 driving of SciPy's L-BFGS-B (:func:`minimize_lbfgs`), the held-out split and
-its scores, scikit-learn's stopping rules (no improvement for
-``n_iter_no_change`` epochs, ``max_iter``, divergence, Ctrl-C), and the
-callback protocol.
+its scores, and scikit-learn's stopping rules (no improvement for
+``n_iter_no_change`` epochs, ``max_iter``, divergence, Ctrl-C). The callbacks
+are called as :mod:`sklmlp._callback_protocol` says.
 
 The loop writes the per-epoch records on the estimator (``n_iter_``, ``t_``,
 ``loss_``, ``best_loss_``, ``best_validation_score_``, and ``history_``: one
-dict per epoch, the ``info`` the callbacks get, plus the epoch's ``time``) so
-that a callback sees them as they grow; ``loss_curve_``,
-``validation_scores_``, ``validation_loss_curve_`` and ``epoch_scores_`` are
-read from ``history_`` (:func:`loss_curve`, :func:`validation_record`,
-:func:`epoch_scores`). What ``verbose`` prints, one object prints
-(:class:`VerbosePrinter`). What only the estimator knows (how to publish
-the weights as its attributes, the score of raw outputs, the targets as the
-user gave them, the labels to stratify the held-out split on, its random
-state) the loop gets as explicit functions, an :class:`EstimatorHooks`.
-
-The callback protocol
----------------------
-A callback is a callable ``callback(estimator, info)``, called after every
-epoch (every iteration of lbfgs) in list order; ``info`` is one dict shared
-along the list, so a number one callback adds is seen by the next. Any
-callback returning True stops training, after every callback has seen the
-epoch. Two optional methods, looked up with ``getattr``, bracket a call to
-``fit`` or ``partial_fit``:
-
-- ``on_train_begin(estimator, run)`` before the first epoch, ``run`` being a
-  :class:`TrainingRun` (the data the epochs will see, the epoch budget);
-- ``on_train_end(estimator)`` after the last epoch however training ended (the
-  estimator then holds its final weights; a callback may still change them in
-  place, as :class:`sklmlp.callbacks.EarlyStopping` does), a failed call
-  included, so that a progress bar always closes.
+dict per epoch, see :mod:`sklmlp._history`) so that a callback sees them as
+they grow; what ``verbose`` prints, one object prints
+(:class:`~sklmlp._history.VerbosePrinter`). What only the estimator knows
+(how to publish the weights as its attributes, the score of raw outputs, the
+targets as the user gave them, the labels to stratify the held-out split on,
+its random state) the loop gets as explicit functions, an
+:class:`EstimatorHooks`.
 """
 
 import math
@@ -50,27 +32,17 @@ import scipy.optimize
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._callback_protocol import after_epoch, begin_training, end_training
+from ._history import VerbosePrinter
 from ._holdout import split_validation
 
 __all__ = [
     "EstimatorHooks",
     "Settings",
-    "TrainingRun",
-    "VerbosePrinter",
-    "check_callbacks",
-    "curve_length",
-    "epoch_scores",
     "fit_lbfgs",
     "fit_stochastic",
-    "history_from_records",
-    "loss_curve",
     "minimize_lbfgs",
-    "restore_callback_states",
     "run_epoch",
-    "save_callback_states",
-    "record_score",
-    "start_records",
-    "validation_record",
 ]
 
 
@@ -149,221 +121,6 @@ class EstimatorHooks:
     decode: Callable
     stratify: Callable
     random_state: np.random.RandomState
-
-
-@dataclass(frozen=True)
-class TrainingRun:
-    """What ``on_train_begin`` learns about the call that is starting.
-
-    The targets are given as the user gave them (class labels, values on
-    their own scale), so that a scikit-learn scorer can compare them with
-    ``estimator.predict``. The arrays are the estimator's own: do not modify
-    them, and do not keep them beyond ``on_train_end``.
-
-    Parameters
-    ----------
-    max_epochs : int
-        Epochs this call may run: ``max_iter``, or 1 for ``partial_fit``.
-    X, y, sample_weight
-        The data the epochs train on (without the held-out part), after
-        validation; ``sample_weight`` includes any ``class_weight`` and is
-        None when every weight is 1.
-    X_val, y_val, sample_weight_val
-        The held-out data (``early_stopping=True`` with 'sgd' or 'adam'), or
-        None.
-    """
-
-    max_epochs: int
-    X: object
-    y: object
-    sample_weight: object
-    X_val: object = None
-    y_val: object = None
-    sample_weight_val: object = None
-
-
-# -- records and the validation split ----------------------------------------------
-
-
-def start_records(estimator, holds_out):
-    """Start the per-epoch records of a model trained from scratch.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        Gets empty records.
-    holds_out : bool
-        Whether training holds data out (early stopping with 'sgd' or 'adam').
-    """
-    estimator.n_iter_ = 0
-    estimator.t_ = 0
-    estimator.history_ = []
-    # Where loss_curve_ and epoch_scores_ start in history_ (an lbfgs fit
-    # starts them again), where the held-out records start (None: there are
-    # none), and the keys of history_ that EpochScoring callbacks wrote.
-    estimator._curve_start = 0
-    estimator._validation_start = 0 if holds_out else None
-    estimator._score_names = []
-    estimator._no_improvement_count = 0
-    if holds_out:
-        estimator.best_validation_score_ = -np.inf
-        estimator.best_loss_ = None
-    else:
-        estimator.best_loss_ = np.inf
-        estimator.best_validation_score_ = None
-
-
-def loss_curve(estimator):
-    """``loss_curve_``: the loss of every epoch of ``history_`` since the curve began.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        A fitted estimator.
-
-    Returns
-    -------
-    list of float
-    """
-    history = estimator.history_
-    return [entry["loss"] for entry in history[estimator._curve_start :]]
-
-
-def validation_record(estimator, key):
-    """``validation_scores_`` (``key='validation_score'``) or the held-out losses.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        A fitted estimator.
-    key : {'validation_score', 'validation_loss'}
-        The number of each held-out epoch to list.
-
-    Returns
-    -------
-    list of float or None
-        None when the last fit held nothing out.
-    """
-    history = estimator.history_
-    start = estimator._validation_start
-    if start is None:
-        return None
-    # An lbfgs fit between two held-out fits adds epochs without the key.
-    return [entry[key] for entry in history[start:] if key in entry]
-
-
-def epoch_scores(estimator):
-    """``epoch_scores_``: each EpochScoring score of the epochs of ``loss_curve_``.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        A fitted estimator.
-
-    Returns
-    -------
-    dict of str to list of float
-        In the order the scores first appear.
-    """
-    history = estimator.history_
-    names = set(estimator._score_names)
-    scores = {}
-    for entry in history[estimator._curve_start :]:
-        for key, value in entry.items():
-            if key in names:
-                scores.setdefault(key, []).append(value)
-    return scores
-
-
-def history_from_records(state):
-    """Turn the records of a model saved by sklmlp 0.1 or 0.2 into ``history_``.
-
-    Those versions kept ``loss_curve_``, ``validation_scores_``,
-    ``validation_loss_curve_`` and ``epoch_scores_`` as lists; each list is
-    the tail of the epochs of ``loss_curve_`` (the held-out records may reach
-    back beyond it, past an lbfgs fit that started the curve again).
-
-    Parameters
-    ----------
-    state : dict
-        The saved ``__dict__``, changed in place.
-    """
-    curve = state.pop("loss_curve_")
-    scores = state.pop("epoch_scores_", None) or {}
-    validation = state.pop("validation_scores_", None)
-    validation_loss = state.pop("validation_loss_curve_", None)
-    n_before = 0 if validation is None else max(len(validation) - len(curve), 0)
-    history = [{} for _ in range(n_before)]
-    history += [{"epoch": i + 1, "loss": loss} for i, loss in enumerate(curve)]
-    state["_curve_start"] = n_before
-    state["_validation_start"] = None
-    if validation is not None:
-        start = len(history) - len(validation)
-        state["_validation_start"] = start
-        for entry, score in zip(history[start:], validation):
-            entry["validation_score"] = score
-        for entry, loss in zip(history[start:], validation_loss or []):
-            entry["validation_loss"] = loss
-    for name, values in scores.items():
-        for entry, value in zip(history[len(history) - len(values) :], values):
-            entry[name] = value
-    state["_score_names"] = list(scores)
-    state["history_"] = history
-
-
-def curve_length(estimator):
-    """``len(loss_curve_)``, without building the list.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        An estimator in training or fitted.
-
-    Returns
-    -------
-    int
-    """
-    return len(estimator.history_) - estimator._curve_start
-
-
-def record_score(estimator, info, name, value):
-    """Add a callback's score to the epoch's numbers, as one of ``epoch_scores_``.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        The estimator in training.
-    info : dict
-        The epoch's numbers, the last entry of ``history_``.
-    name : str
-        The score's key.
-    value : float
-        The score.
-    """
-    info[name] = value
-    if name not in estimator._score_names:
-        # A new list, not an append: a failed call puts the old one back.
-        estimator._score_names = [*estimator._score_names, name]
-
-
-class VerbosePrinter:
-    """What ``verbose=True`` prints: the epoch's numbers and the loop's decisions.
-
-    The loop calls it after each epoch (before the callbacks) with the epoch's
-    numbers, and hands it the lines that explain a decision (a stall, a
-    callback's stop) with :meth:`note`.
-    """
-
-    def __call__(self, estimator, info):
-        """Print the epoch's loss, and its held-out score when there is one."""
-        print(f"Iteration {info['epoch']}, loss = {info['loss']:.8f}")
-        if "validation_score" in info:
-            print(f"Validation score: {info['validation_score']:f}")
-        return False
-
-    def note(self, message):
-        """Print one line about a decision of the loop."""
-        print(message)
 
 
 def _batch_size(batch_size, n_samples):
@@ -699,7 +456,7 @@ def fit_stochastic(
         )
     max_epochs = 1 if incremental else settings.max_iter
     try:
-        _begin(
+        begin_training(
             callbacks, estimator, hooks, max_epochs, (X, Y, sample_weight), validation
         )
         final = _epochs(
@@ -716,7 +473,7 @@ def fit_stochastic(
         )
         hooks.publish(*final)
     finally:
-        _end(callbacks, estimator)
+        end_training(callbacks, estimator)
     return final
 
 
@@ -794,7 +551,7 @@ def _epochs(
 
             optimizer.iteration_ends(estimator.t_)
             stop = _stalled(estimator, optimizer, settings, printer)
-            if _after_epoch(callbacks, estimator, info) and not stop:
+            if after_epoch(callbacks, estimator, info) and not stop:
                 stop = True
                 if printer is not None:
                     printer.note("A callback asked to stop training.")
@@ -876,7 +633,7 @@ def fit_lbfgs(
                 network.update_stats(current, stats, X, sample_weight)
                 hooks.publish(current, stats)
                 estimator.n_iter_ = info["epoch"]
-                if _after_epoch(callbacks, estimator, info):
+                if after_epoch(callbacks, estimator, info):
                     stopped_by_callback.append(info["epoch"])
                     # SciPy (>= 1.11) ends the minimization on StopIteration.
                     raise StopIteration
@@ -885,7 +642,7 @@ def fit_lbfgs(
             info["time"], clock[0] = now - clock[0], now
 
     try:
-        _begin(
+        begin_training(
             callbacks, estimator, hooks, settings.max_iter, (X, Y, sample_weight), None
         )
         result = minimize_lbfgs(
@@ -923,91 +680,5 @@ def fit_lbfgs(
         network.update_stats(params, stats, X, sample_weight)
         hooks.publish(params, stats)
     finally:
-        _end(callbacks, estimator)
+        end_training(callbacks, estimator)
     return params, stats
-
-
-# -- the callback protocol ---------------------------------------------------------
-
-
-def check_callbacks(value):
-    """Return the ``callbacks`` parameter as a list of callables.
-
-    Parameters
-    ----------
-    value : None, callable or sequence of callables
-        The parameter.
-
-    Returns
-    -------
-    list of callable
-    """
-    if value is None:
-        return []
-    callbacks = list(value) if isinstance(value, list | tuple) else [value]
-    for cb in callbacks:
-        if not callable(cb):
-            raise TypeError(f"callbacks must be callables, got {cb!r}.")
-    return callbacks
-
-
-def _begin(callbacks, estimator, hooks, max_epochs, train, validation):
-    begins = [cb.on_train_begin for cb in callbacks if hasattr(cb, "on_train_begin")]
-    if not begins:
-        return
-    X, Y, sw = train
-    X_val, Y_val, sw_val = validation or (None, None, None)
-    decode = hooks.decode
-    run = TrainingRun(
-        max_epochs=max_epochs,
-        X=X,
-        y=decode(Y),
-        sample_weight=sw,
-        X_val=X_val,
-        y_val=None if Y_val is None else decode(Y_val),
-        sample_weight_val=sw_val,
-    )
-    for begin in begins:
-        begin(estimator, run)
-
-
-def save_callback_states(value):
-    """Snapshot what the ready-made callbacks remember between calls.
-
-    Parameters
-    ----------
-    value : object
-        The ``callbacks`` parameter, not yet checked.
-
-    Returns
-    -------
-    list of (callback, dict)
-        Give it to :func:`restore_callback_states` when the call fails.
-    """
-    callbacks = value if isinstance(value, list | tuple) else [value]
-    return [(cb, cb._save_state()) for cb in callbacks if hasattr(cb, "_save_state")]
-
-
-def restore_callback_states(saved):
-    """Put the callbacks' memories back as :func:`save_callback_states` found them.
-
-    Parameters
-    ----------
-    saved : list of (callback, dict)
-        What :func:`save_callback_states` returned.
-    """
-    for cb, state in saved:
-        cb._restore_state(state)
-
-
-def _after_epoch(callbacks, estimator, info):
-    """Call every callback in order; return True if any asked to stop."""
-    # Every callback sees every epoch, the one that stops training too.
-    return any([bool(cb(estimator, info)) for cb in callbacks])
-
-
-def _end(callbacks, estimator):
-    for cb in callbacks:
-        hook = getattr(cb, "on_train_end", None)
-        if hook is not None:
-            hook(estimator)

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._training import curve_length
+from .._history import curve_length
 
 
 class Callback(BaseEstimator):

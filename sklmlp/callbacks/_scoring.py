@@ -2,7 +2,7 @@
 
 from sklearn.metrics import check_scoring
 
-from .._training import record_score
+from .._history import record_score
 from ._base import Callback
 
 
