@@ -10,7 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from ._core.activations import ACTIVATIONS, ALIASES, resolve_activation
+from ._core.activations import ACTIVATION_NAMES, resolve_activation
 from ._core.initializers import INITIALIZERS
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "hidden_sizes",
 ]
 
-_ACTIVATION_NAMES = set(ACTIVATIONS) | set(ALIASES)
 
 # Estimator parameter -> the activation whose layers it shapes.
 ACTIVATION_OPTIONS = {"leaky_relu_slope": "leaky_relu", "maxout_pieces": "maxout"}
@@ -33,7 +32,7 @@ PARAMETER_CONSTRAINTS = {
         "array-like",
         Interval(Integral, 1, None, closed="left"),
     ],
-    "activation": [StrOptions(_ACTIVATION_NAMES), list, tuple],
+    "activation": [StrOptions(set(ACTIVATION_NAMES)), list, tuple],
     "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "batch_size": [
@@ -136,9 +135,9 @@ def hidden_activations(value, n_hidden):
     """
     names = _per_layer("activation", value, n_hidden)
     for name in names:
-        if not isinstance(name, str) or ALIASES.get(name, name) not in ACTIVATIONS:
+        if not isinstance(name, str) or name not in ACTIVATION_NAMES:
             raise ValueError(
-                f"activation entries must be one of {sorted(_ACTIVATION_NAMES)}, "
+                f"activation entries must be one of {sorted(ACTIVATION_NAMES)}, "
                 f"got {name!r}."
             )
     return [resolve_activation(name) for name in names]

@@ -123,15 +123,25 @@ class EstimatorHooks:
     random_state: np.random.RandomState
 
 
-def _batch_size(batch_size, n_samples):
+def _batch_size(batch_size, n_samples, network):
+    """Resolve ``batch_size`` against the data, warning as scikit-learn does."""
     if batch_size == "auto":
-        return min(200, n_samples)
-    if batch_size > n_samples:
+        batch_size = min(200, n_samples)
+    else:
+        if batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is "
+                "going to be clipped"
+            )
+        batch_size = int(np.clip(batch_size, 1, n_samples))
+    if batch_size == 1 and n_samples > 1 and network.n_stats:
         warnings.warn(
-            "Got `batch_size` less than 1 or larger than sample size. It is "
-            "going to be clipped"
+            "batch_norm with batch_size=1: a batch of one row cannot be "
+            "normalized by its own statistics, so every batch is normalized with "
+            "the running statistics, which then never change. Use batches of "
+            "at least 2 rows."
         )
-    return int(np.clip(batch_size, 1, n_samples))
+    return batch_size
 
 
 # -- the stopping rules --------------------------------------------------------------
@@ -495,14 +505,7 @@ def _epochs(
     early_stopping = validation is not None
     best = (params.copy(), stats.copy()) if early_stopping else None
     n_samples = X.shape[0]
-    batch_size = _batch_size(settings.batch_size, n_samples)
-    if batch_size == 1 and n_samples > 1 and network.n_stats:
-        warnings.warn(
-            "batch_norm with batch_size=1: a batch of one row cannot be "
-            "normalized by its own statistics, so every batch is normalized with "
-            "the running statistics, which then never change. Use batches of "
-            "at least 2 rows."
-        )
+    batch_size = _batch_size(settings.batch_size, n_samples, network)
     rng = hooks.random_state
     printer = VerbosePrinter() if settings.verbose else None
 

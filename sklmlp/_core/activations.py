@@ -16,7 +16,13 @@ from scipy.special import expit
 
 from .fast import max_with_zero
 
-__all__ = ["ACTIVATIONS", "ALIASES", "Activation", "resolve_activation"]
+__all__ = [
+    "ACTIVATIONS",
+    "ACTIVATION_NAMES",
+    "ALIASES",
+    "Activation",
+    "resolve_activation",
+]
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,9 @@ ACTIVATIONS = {
 ALIASES = {"sigmoid": "logistic"}
 """Accepted spellings that map onto a canonical name."""
 
+ACTIVATION_NAMES = frozenset(ACTIVATIONS) | frozenset(ALIASES)
+"""Every accepted activation name: the canonical ones and their aliases."""
+
 #: Slope a PReLU unit starts from (He et al., 2015).
 PRELU_INIT = 0.25
 
@@ -189,8 +198,7 @@ def resolve_activation(name):
     >>> resolve_activation("sigmoid")
     'logistic'
     """
-    name = ALIASES.get(name, name)
-    if name not in ACTIVATIONS:
-        allowed = sorted(set(ACTIVATIONS) | set(ALIASES))
+    if name not in ACTIVATION_NAMES:
+        allowed = sorted(ACTIVATION_NAMES)
         raise ValueError(f"Unknown activation {name!r}; allowed: {allowed}.")
-    return name
+    return ALIASES.get(name, name)
