@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from . import batchnorm
 from .activations import ACTIVATIONS
 from .fast import add_scaled, dot_into
+from .input_scaling import scale_inputs
 from .layout import ParameterLayout
 from .losses import LOSSES, OUTPUT_ACTIVATIONS
 
@@ -82,9 +83,14 @@ class Network:
         maxout_pieces=2,
         batch_norm=None,
         batch_norm_epsilon=1e-5,
+        input_scaling=None,
         dtype=np.float64,
     ):
         self.layer_units = [int(u) for u in layer_units]
+        # (center, scale) of the inputs' scaling and smooth clipping, the fixed
+        # first step of every forward pass (input_scaling.scale_inputs); None
+        # takes the inputs as given.
+        self.input_scaling = input_scaling
         self.activations = [ACTIVATIONS[name] for name in activations]
         if len(self.activations) != len(self.layer_units) - 2:
             raise ValueError("Need one activation per hidden layer.")
@@ -123,6 +129,7 @@ class Network:
         "dtype",
         "batch_norm",
         "batch_norm_epsilon",
+        "input_scaling",
     )
 
     def __getstate__(self):
@@ -150,7 +157,14 @@ class Network:
         self.dtype = np.dtype(state["dtype"])
         self.batch_norm = state.get("batch_norm", [False] * len(self.activations))
         self.batch_norm_epsilon = state.get("batch_norm_epsilon", 1e-5)
+        self.input_scaling = state.get("input_scaling")  # none before 0.3
         self._build()
+
+    def _network_input(self, X):
+        """Return the inputs as the first layer takes them (scaled, if it scales)."""
+        if self.input_scaling is None:
+            return X
+        return scale_inputs(X, *self.input_scaling, self.dtype)
 
     # -- the layout's vectors and views -------------------------------------------
 
@@ -250,7 +264,7 @@ class Network:
         hidden_outputs : list of ndarray
             Only when ``hidden=True``.
         """
-        a = X
+        a = self._network_input(X)
         hidden_outputs = []
         for i, act in enumerate(self.activations):
             z = a @ weights[i]
@@ -307,6 +321,7 @@ class Network:
     ):
         weights, biases, slopes, norms = views
         ws = self._workspace(X.shape[0])
+        X = self._network_input(X)
         if input_noise:
             # Gaussian input noise, a fresh draw for every batch.
             X = X.toarray() if sp.issparse(X) else X.copy()

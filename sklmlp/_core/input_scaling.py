@@ -1,0 +1,162 @@
+"""Scaling and smooth clipping of the inputs, inside the model.
+
+A table's columns come in every unit: counts in the thousands, fractions,
+indicators, a few wild outliers. Each column is centered and divided by a
+spread, then its tails are bent smoothly towards a bound (RealMLP's smooth
+clipping; Holzmüller et al., "Better by default", NeurIPS 2024)::
+
+    z = (x - center) / scale
+    x' = z / sqrt(1 + (z / bound) ** 2)          # |x'| < bound, x' ~ z near 0
+
+Two ways to measure a column (:data:`SCALINGS`):
+
+- ``'standard'``: the mean and the standard deviation, as ``StandardScaler``;
+- ``'robust'``: the median and the interquartile range, which one outlier
+  cannot move. A column whose interquartile range is zero (an indicator that
+  is mostly 0) is divided by half its range instead.
+
+A constant column is divided by 1. Every statistic is weighted by the sample
+weights (quantiles by the inverted CDF: the smallest value whose cumulative
+weight reaches the fraction), so that a weight of 2 is exactly a repeated row.
+
+Sparse input stays sparse: it is not centered, and each column is divided by
+its largest absolute value (as scikit-learn's ``MaxAbsScaler`` does); the
+clipping maps 0 to 0.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["BOUND", "SCALINGS", "fit_input_scaling", "scale_inputs", "smooth_clip"]
+
+BOUND = 3.0
+"""The smooth clipping's bound (RealMLP's): about 4 standard deviations of a
+normal column under 'robust' scaling, 3 under 'standard'."""
+
+
+def _weighted_quantiles(X, sample_weight, fractions):
+    """Inverted-CDF quantiles of every column; shape (len(fractions), n_features)."""
+    order = np.argsort(X, axis=0, kind="stable")
+    sorted_X = np.take_along_axis(X, order, axis=0)
+    if sample_weight is None:
+        cumulative = np.arange(1, X.shape[0] + 1, dtype=np.float64)[:, None]
+        total = float(X.shape[0])
+    else:
+        cumulative = np.cumsum(sample_weight[order], axis=0)
+        total = cumulative[-1]
+    # The first row whose cumulative weight reaches the fraction of the total.
+    rows = [
+        np.minimum((cumulative < q * total).sum(axis=0), X.shape[0] - 1)
+        for q in fractions
+    ]
+    columns = np.arange(X.shape[1])
+    return np.stack([sorted_X[r, columns] for r in rows])
+
+
+def _standard(X, sample_weight):
+    # On u = X / max|X| per column, so that the squares of values near the
+    # float64 limit do not overflow.
+    peak = np.abs(X).max(axis=0)
+    peak = np.where(peak > 0, peak, 1.0)
+    u = X / peak
+    center = np.average(u, axis=0, weights=sample_weight)
+    variance = np.average((u - center) ** 2, axis=0, weights=sample_weight)
+    return center * peak, np.sqrt(variance) * peak
+
+
+def _robust(X, sample_weight):
+    low, center, high = _weighted_quantiles(X, sample_weight, (0.25, 0.5, 0.75))
+    half_range = (X.max(axis=0) - X.min(axis=0)) / 2
+    spread = high - low
+    return center, np.where(spread > 0, spread, half_range)
+
+
+SCALINGS = {"standard": _standard, "robust": _robust}
+"""Scaling name -> ``statistics(X, sample_weight) -> (center, scale)``."""
+
+
+def fit_input_scaling(X, sample_weight=None, kind="robust"):
+    """Return the per-column center and scale of the input scaling.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Training inputs, finite.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Positive weights; None weighs every row equally.
+    kind : {'standard', 'robust'}, default='robust'
+        How a column's center and spread are measured (dense input).
+
+    Returns
+    -------
+    center, scale : ndarray of shape (n_features,), float64
+        ``(X - center) / scale`` is the scaled input; ``center`` is 0 for
+        sparse input.
+    """
+    if sp.issparse(X):
+        center = np.zeros(X.shape[1])
+        scale = np.asarray(abs(X).max(axis=0).toarray()).ravel().astype(np.float64)
+    else:
+        center, scale = SCALINGS[kind](np.asarray(X, dtype=np.float64), sample_weight)
+    # A constant column (up to rounding) has nothing to divide by.
+    scale = np.where(scale > 10 * np.finfo(np.float64).eps * np.abs(center), scale, 0)
+    scale = np.where(scale > 0, scale, 1.0)
+    return center, scale
+
+
+def smooth_clip(Z, bound):
+    """Return ``Z / sqrt(1 + (Z / bound)**2)``, computed in place.
+
+    Parameters
+    ----------
+    Z : ndarray
+        Values to clip; overwritten.
+    bound : float
+        The limit the values approach, in absolute value.
+
+    Returns
+    -------
+    ndarray
+        ``Z``, clipped.
+    """
+    # Z / hypot(1, Z / bound) neither overflows for huge Z (hypot does not) nor
+    # loses precision near 0.
+    Z /= np.hypot(1.0, Z / bound)
+    return Z
+
+
+def scale_inputs(X, center, scale, dtype, bound=BOUND):
+    """Return the scaled, clipped inputs as a new array of ``dtype``.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Inputs.
+    center, scale : ndarray of shape (n_features,)
+        From :func:`fit_input_scaling`.
+    dtype : numpy dtype
+        The network's dtype.
+    bound : float or None, default=BOUND
+        The smooth clipping's bound; None scales without clipping.
+
+    Returns
+    -------
+    ndarray or sparse matrix
+        Sparse (CSR) for sparse input.
+    """
+    if sp.issparse(X):
+        X = sp.csr_matrix(X, dtype=dtype, copy=True)
+        X.data /= scale.astype(dtype)[X.indices]
+        if bound is not None:
+            smooth_clip(X.data, bound)
+        return X
+    with np.errstate(over="ignore"):
+        # Values beyond the dtype's range become +-inf here; the clipping
+        # below maps them to +-bound (without it they stay, and the model
+        # reports the non-finite output).
+        Z = np.subtract(X, center.astype(dtype), dtype=dtype)
+        Z /= scale.astype(dtype)
+    if bound is None:
+        return Z
+    limit = np.finfo(dtype).max
+    return smooth_clip(np.clip(Z, -limit, limit, out=Z), bound)
