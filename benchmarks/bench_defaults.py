@@ -4,7 +4,9 @@ Every data set goes through ``Pipeline(StandardScaler(), estimator)`` with all
 parameters at their defaults but ``random_state=0``, scored by shuffled 5-fold
 cross-validation (``StratifiedKFold`` for classifiers, ``KFold`` for
 regressors, ``random_state=0``): accuracy for classifiers, R^2 for regressors.
-Both libraries run on the same folds in one process.
+Both libraries run on the same folds in one process. The last column is
+sklmlp with ``defaults='sklearn'``, scikit-learn's exact path (its
+classification scores equal scikit-learn's).
 
 The data sets: scikit-learn's bundled ones (iris, digits, wine, breast_cancer;
 diabetes, linnerud) and synthetic families, classification (moons, circles,
@@ -150,8 +152,13 @@ def run(names=None):
                 continue
             X, y = load()
             cv, classes = _setup(task, len(y))
-            models = [Estimator(random_state=0) for Estimator in classes]
-            (theirs, their_time), (ours, our_time) = (
+            Theirs, Ours = classes
+            models = [
+                Theirs(random_state=0),
+                Ours(random_state=0),
+                Ours(random_state=0, defaults="sklearn"),
+            ]
+            (theirs, their_time), (ours, our_time), (path, _) = (
                 cv_score(model, X, y, cv) for model in models
             )
             rows.append(
@@ -160,6 +167,7 @@ def run(names=None):
                     task=task,
                     theirs=theirs,
                     ours=ours,
+                    sklearn_path=path,
                     their_time=their_time,
                     our_time=our_time,
                 )
@@ -167,7 +175,7 @@ def run(names=None):
             print(
                 f"{name:<20} {'accuracy' if task == 'classification' else 'R^2':<8} "
                 f"{theirs:>12.4f} {ours:>12.4f} {ours - theirs:>+9.4f} "
-                f"{their_time:>9.3f} {our_time:>9.3f}",
+                f"{their_time:>9.3f} {our_time:>9.3f} {path:>12.4f}",
                 flush=True,
             )
     return rows
@@ -187,7 +195,7 @@ def main(argv=None):
     )
     print(
         f"{'data set':<20} {'metric':<8} {'scikit-learn':>12} {'sklmlp':>12} "
-        f"{'diff':>9} {'fit s skl':>9} {'fit s ours':>9}"
+        f"{'diff':>9} {'fit s skl':>9} {'fit s ours':>9} {'skl path':>12}"
     )
     rows = run(QUICK if args.quick else None)
     diffs = np.array([r["ours"] - r["theirs"] for r in rows])

@@ -107,10 +107,11 @@ def make_estimator(library, task, hidden, batch_size, solver, max_iter, **extra)
     classification = task == "classification"
     if library == "sklearn":
         return (MLPClassifier if classification else MLPRegressor)(**params)
+    # scikit-learn's path (defaults='sklearn': inputs and targets as given),
+    # so that both libraries do the same arithmetic.
     if classification:
-        return MLPClassifierPrimer(**params, **extra)
-    # scikit-learn trains on the targets as given.
-    return MLPRegressorPrimer(normalize_y=False, **params, **extra)
+        return MLPClassifierPrimer(**params, defaults="sklearn", **extra)
+    return MLPRegressorPrimer(**params, defaults="sklearn", **extra)
 
 
 def n_params(hidden, n_features, n_outputs):

@@ -26,6 +26,7 @@ from ._callback_protocol import (
 )
 from ._core.activations import resolve_activation
 from ._core.initializers import resolve_init
+from ._core.input_scaling import fit_input_scaling
 from ._core.network import Network
 from ._core.optimizers import OPTIMIZERS
 from ._fitted import FittedNetworkMixin
@@ -33,6 +34,7 @@ from ._history import epoch_scores, loss_curve, start_records, validation_record
 from ._parameters import (
     ACTIVATION_OPTIONS,
     PARAMETER_CONSTRAINTS,
+    PRESETS,
     batch_norm_flags,
     check_combinations,
     dropout_rates,
@@ -59,6 +61,14 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
     """
 
     _parameter_constraints: dict = PARAMETER_CONSTRAINTS
+    _presets: dict = PRESETS
+
+    def _param(self, name):
+        """Return a parameter's value, with 'auto' resolved by ``defaults``."""
+        value = getattr(self, name)
+        if name in self._presets and isinstance(value, str) and value == "auto":
+            return self._presets[name][self.defaults]
+        return value
 
     @abstractmethod
     def __init__(
@@ -98,6 +108,8 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         batch_norm,
         batch_norm_momentum,
         batch_norm_epsilon,
+        input_scaling,
+        defaults,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -133,6 +145,8 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         self.batch_norm = batch_norm
         self.batch_norm_momentum = batch_norm_momentum
         self.batch_norm_epsilon = batch_norm_epsilon
+        self.input_scaling = input_scaling
+        self.defaults = defaults
 
     # -- the per-epoch records: history_, and scikit-learn's views of it --------
 
@@ -191,7 +205,10 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _built_options(self):
         """Parameters a warm start must not change, beyond layers and activations."""
-        return {"loss": self._loss_param(self._network.loss_kind.name)}
+        return {
+            "loss": self._loss_param(self._network.loss_kind.name),
+            "input_scaling": self._input_scaling,
+        }
 
     @abstractmethod
     def _score_from_scores(self, scores, Y, sample_weight):
@@ -278,6 +295,15 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             keep = np.flatnonzero(sample_weight > 0)
             X, Y, sample_weight = X[keep], Y[keep], sample_weight[keep]
         Y = self._scale_targets(Y, sample_weight, first_pass)
+        if first_pass:
+            # Fixed by the first fit (or partial_fit chunk), as the target
+            # scaling is; the network applies it to every input it takes.
+            self._input_scaling = self._param("input_scaling")
+            self.input_center_ = self.input_scale_ = None
+            if self._input_scaling is not None:
+                self.input_center_, self.input_scale_ = fit_input_scaling(
+                    X, sample_weight, self._input_scaling
+                )
         return X, Y, sample_weight
 
     def _starting_point(
@@ -386,6 +412,9 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             maxout_pieces=self.maxout_pieces,
             batch_norm=batch_norm,
             batch_norm_epsilon=self.batch_norm_epsilon,
+            input_scaling=None
+            if self.input_center_ is None
+            else (self.input_center_, self.input_scale_),
             dtype=dtype,
         )
         self._network = network
@@ -433,7 +462,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         # The settings the fitted network was built with: the loss always, an
         # activation's option where a layer uses that activation.
         built = {
-            name: (value, getattr(self, name))
+            name: (value, self._param(name))
             for name, value in self._built_options().items()
         }
         for option, activation in ACTIVATION_OPTIONS.items():
@@ -511,7 +540,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             "adam": dict(
                 learning_rate_init=self.learning_rate_init,
                 beta_1=self.beta_1,
-                beta_2=self.beta_2,
+                beta_2=self._param("beta_2"),
                 epsilon=self.epsilon,
             ),
         }[self.solver]

@@ -90,10 +90,14 @@ def _single_column(Y):
 
 # LabelBinarizer's y_type_ -> how its targets and scores are read.
 _TARGET_KINDS = {
+    # The held-out split is stratified only where scikit-learn's MLP stratifies
+    # it, a single output column: a binary target or one label. Its multiclass
+    # split is random (its one-hot targets have n_classes columns), and so is
+    # this one, so that early stopping holds out the same rows.
     "multiclass": _TargetKind(
         _argmax_labels,
         log_softmax,
-        lambda Y: Y.argmax(axis=1),
+        lambda Y: None,
         _argmax_correct,
     ),
     "binary": _TargetKind(
@@ -109,10 +113,13 @@ _TARGET_KINDS = {
 class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
     """Multilayer perceptron classifier on a vectorized NumPy core.
 
-    A drop-in for scikit-learn's ``MLPClassifier`` (same parameters, defaults and
+    A drop-in for scikit-learn's ``MLPClassifier`` (same parameters and
     attributes) with per-layer activations, weight-initialization heuristics, a
     multiclass SVM loss, class weights, dropout, input noise, callbacks and
-    hidden-layer diagnostics.
+    hidden-layer diagnostics. Its defaults (``defaults='tabular'``) are made for
+    raw tables: the inputs are standardized and clipped smoothly inside the
+    model, and Adam's ``beta_2`` is 0.95. ``defaults='sklearn'`` follows
+    ``MLPClassifier``'s path exactly.
 
     Parameters
     ----------
@@ -184,7 +191,7 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         early_stopping=False,
         validation_fraction=0.1,
         beta_1=0.9,
-        beta_2=0.999,
+        beta_2="auto",
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
@@ -200,6 +207,8 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         batch_norm=False,
         batch_norm_momentum=0.1,
         batch_norm_epsilon=1e-5,
+        input_scaling="auto",
+        defaults="tabular",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -236,6 +245,8 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
             batch_norm=batch_norm,
             batch_norm_momentum=batch_norm_momentum,
             batch_norm_epsilon=batch_norm_epsilon,
+            input_scaling=input_scaling,
+            defaults=defaults,
         )
         self.class_weight = class_weight
 

@@ -75,8 +75,14 @@ SHARED_PARAMETERS_DOC = """
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
 
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Decay rates of Adam's moment estimates, in [0, 1).
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first moment estimate, in [0, 1).
+
+    beta_2 : float or 'auto', default='auto'
+        Decay rate of Adam's second moment estimate, in [0, 1). 'auto' is 0.95
+        (RealMLP's choice, measured better on real tables) under
+        ``defaults='tabular'`` and scikit-learn's 0.999 under
+        ``defaults='sklearn'``.
 
     epsilon : float, default=1e-8
         Adam's numerical-stability constant.
@@ -155,6 +161,30 @@ SHARED_PARAMETERS_DOC = """
 
     batch_norm_epsilon : float, default=1e-5
         Added to the variance before its square root.
+
+    input_scaling : {'auto', 'standard', 'robust'} or None, default='auto'
+        How the network takes its inputs. 'standard' centers each column on its
+        mean and divides it by its standard deviation, 'robust' on its median
+        and by its interquartile range (half its range where that is zero);
+        both then clip smoothly, ``z / sqrt(1 + (z / 3) ** 2)``, so that no
+        outlier or unseen extreme value reaches the first layer at full size.
+        The statistics are weighted by ``sample_weight`` and fixed by the first
+        ``fit`` or ``partial_fit``; the scaling is part of the model (predict,
+        ONNX export), so raw features need no scaler in front. Sparse input
+        stays sparse: it is divided by each column's largest absolute value and
+        not centered. None takes the inputs as given. 'auto' is 'standard' for
+        the classifier and 'robust' for the regressor under
+        ``defaults='tabular'`` (each measured best on its task), None under
+        ``defaults='sklearn'``.
+
+    defaults : {'tabular', 'sklearn'}, default='tabular'
+        What the parameters left at 'auto' become (``input_scaling``,
+        ``beta_2``, and the regressor's ``normalize_y``). 'tabular' is what
+        measured best on real tabular data (see the user guide, "Deliberate
+        differences"); 'sklearn' is scikit-learn's ``MLPClassifier`` /
+        ``MLPRegressor`` exactly: with the same ``random_state`` the same
+        weights, batches, updates and predictions. A parameter set
+        explicitly is used as given under either.
 """
 
 SHARED_ATTRIBUTES_DOC = """
@@ -164,6 +194,11 @@ SHARED_ATTRIBUTES_DOC = """
 
     best_loss_ : float or None
         Lowest training loss seen (None with early stopping).
+
+    input_center_, input_scale_ : ndarray of shape (n_features_in_,) or None
+        The input scaling's per-column center and scale (``(X - center) /
+        scale``, then the smooth clipping); None when the inputs are taken as
+        given.
 
     history_ : list of dict
         One dict per epoch (lbfgs: iteration) since the model was started:

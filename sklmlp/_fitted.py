@@ -199,13 +199,18 @@ class FittedNetworkMixin:
 
     def _upgrade_state(self, state):
         """Fill in what a model saved by an earlier sklmlp version lacks."""
-        # Parameters added since: their defaults, unless the subclass knows
-        # better what the saved model did.
-        for name, param in inspect.signature(type(self).__init__).parameters.items():
-            if param.default is not inspect.Parameter.empty:
-                state.setdefault(name, param.default)
         if "coefs_" in state:
+            # Models saved before input scaling took their inputs as given.
+            state.setdefault("input_scaling", None)
+            state.setdefault("_input_scaling", None)
+            state.setdefault("input_center_", None)
+            state.setdefault("input_scale_", None)
             n_hidden = len(state["coefs_"]) - 1
             for name in ("scale", "shift", "mean", "var"):
                 state.setdefault(f"batch_norm_{name}_", [None] * n_hidden)
+        # Parameters added since: their defaults, unless the subclass or the
+        # lines above know better what the saved model did.
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if param.default is not inspect.Parameter.empty:
+                state.setdefault(name, param.default)
         return state

@@ -1,9 +1,12 @@
 """The held-out split of early stopping.
 
 scikit-learn's MLP holds ``validation_fraction`` of the training data out and
-scores it after every epoch. The split is stratified for classifiers (as both
-libraries document) whenever ``train_test_split`` can stratify, and random
-otherwise.
+scores it after every epoch. As there, the split is stratified for a
+classifier with a single output column (a binary target, or a single label)
+and random otherwise, multiclass targets included (scikit-learn stratifies on
+its one-hot targets only when they have one column). Where a stratified split
+is impossible (a class seen once, or fewer held-out rows than classes) the
+split is random, where scikit-learn would raise.
 """
 
 import math

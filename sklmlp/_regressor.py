@@ -23,12 +23,13 @@ from ._docstrings import with_shared_docs
 class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
     """Multilayer perceptron regressor on a vectorized NumPy core.
 
-    A drop-in for scikit-learn's ``MLPRegressor`` (same parameters, defaults and
+    A drop-in for scikit-learn's ``MLPRegressor`` (same parameters and
     attributes) with per-layer activations, weight-initialization heuristics,
     batch normalization, dropout, input noise, callbacks and hidden-layer
-    diagnostics. One default differs on purpose: the targets are standardized
-    (``normalize_y=True``), so that targets of any scale train; ``loss_`` and
-    the loss curves are then on the standardized scale. ``normalize_y=False``
+    diagnostics. Its defaults (``defaults='tabular'``) are made for raw tables:
+    the inputs are scaled robustly and clipped smoothly inside the model, the
+    targets are standardized (``loss_`` and the loss curves are then on the
+    standardized scale) and Adam's ``beta_2`` is 0.95. ``defaults='sklearn'``
     follows ``MLPRegressor``'s path exactly.
 
     Parameters
@@ -38,8 +39,10 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         'poisson' is half the Poisson deviance with a log link (predictions are
         ``exp`` of the output layer) and needs ``y >= 0``.
     {shared_parameters}
-    normalize_y : bool, default=True
-        Make targets of any scale train with the default step size. Under
+    normalize_y : bool or 'auto', default='auto'
+        'auto' is True under ``defaults='tabular'`` and False under
+        ``defaults='sklearn'``. True makes targets of any scale train with the
+        default step size. Under
         'squared_error' each output is standardized (weighted mean 0, variance
         1, as ``TransformedTargetRegressor(transformer=StandardScaler())`` would
         do) and predictions are mapped back; ``loss_``, ``loss_curve_`` and the
@@ -83,7 +86,12 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
     _parameter_constraints: dict = {
         **BaseMLPPrimer._parameter_constraints,
         "loss": [StrOptions({"squared_error", "poisson"})],
-        "normalize_y": ["boolean"],
+        "normalize_y": ["boolean", StrOptions({"auto"})],
+    }
+    _presets: dict = {
+        **BaseMLPPrimer._presets,
+        "input_scaling": {"tabular": "robust", "sklearn": None},
+        "normalize_y": {"tabular": True, "sklearn": False},
     }
 
     def __init__(
@@ -109,7 +117,7 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         early_stopping=False,
         validation_fraction=0.1,
         beta_1=0.9,
-        beta_2=0.999,
+        beta_2="auto",
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
@@ -123,7 +131,9 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         batch_norm=False,
         batch_norm_momentum=0.1,
         batch_norm_epsilon=1e-5,
-        normalize_y=True,
+        input_scaling="auto",
+        defaults="tabular",
+        normalize_y="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -160,6 +170,8 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
             batch_norm=batch_norm,
             batch_norm_momentum=batch_norm_momentum,
             batch_norm_epsilon=batch_norm_epsilon,
+            input_scaling=input_scaling,
+            defaults=defaults,
         )
         self.normalize_y = normalize_y
 
@@ -192,10 +204,10 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         if first_pass:
             # The scaling is fixed by the first fit (or first partial_fit
             # chunk); warm starts and later chunks train on the same scale.
-            self._normalized_y = bool(self.normalize_y)
+            self._normalized_y = bool(self._param("normalize_y"))
             self.y_offset_ = self.y_scale_ = None
             scaling = LOSSES[self.loss].target_scaling
-            if self.normalize_y and scaling is not None:
+            if self._normalized_y and scaling is not None:
                 offset, scale = scaling(Y, sample_weight)
                 self.y_offset_ = offset.astype(Y.dtype)
                 self.y_scale_ = scale.astype(Y.dtype)
@@ -217,7 +229,7 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         # Poisson's answer to the targets' scale (log link): the output bias
         # starts at the log of the mean target, the intercept-only model.
         # normalize_y=False keeps scikit-learn's random start.
-        return self.normalize_y
+        return self._param("normalize_y")
 
     def _auto_output_init(self):
         # On rescaled targets, Adam starts from the best constant model: zero
@@ -227,7 +239,7 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
         # and gained up to 0.06 R^2 (benchmarks/bench_defaults.py); with plain
         # SGD, whose steps scale with the gradient, the hidden layers would
         # wait for the output weights to grow, and it lost.
-        if self.normalize_y and self.solver == "adam":
+        if self._param("normalize_y") and self.solver == "adam":
             return "zeros"
         return None
 

@@ -14,6 +14,9 @@ compute, with the same formulas (those of ``sklmlp._core.losses``), in the dtype
 its input: a ``DoubleTensorType`` input computes in float64, a
 ``FloatTensorType`` (or integer) input in float32.
 
+- A model that scales its inputs (``input_scaling``) starts with
+  ``(X - input_center_) / input_scale_`` and the smooth clipping
+  ``z / sqrt(1 + (z / 3)^2)``.
 - Each layer is ``MatMul`` + ``Add`` on its weights and biases, then its
   activation: ``Sigmoid``, ``Tanh``, ``Relu``, ``LeakyRelu`` and ``PRelu``
   with the learned slopes (in float64, which onnxruntime runs neither of in,
@@ -82,6 +85,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import MLPClassifierPrimer
 from ._core.batchnorm import inference_affine
+from ._core.input_scaling import BOUND
 from ._core.losses import _log_max
 from ._regressor import MLPRegressorPrimer
 
@@ -264,9 +268,26 @@ _ACTIVATION_NODES = {
 """Canonical activation name -> ``f(graph, z, layer, options) -> output name``."""
 
 
+def _scaled_inputs(g, model, X):
+    """Add the input scaling and smooth clipping, where the model has them."""
+    center = model.__dict__.get("input_center_")
+    if center is None:
+        return X
+    z = g.node(
+        "Div", [g.node("Sub", [X, g.const(center)]), g.const(model.input_scale_)]
+    )
+    # z / sqrt(1 + (z / bound)^2), as the estimator computes it with hypot.
+    # Clipped first to +-1e18 (where the result is the bound to float64's
+    # precision), so that z^2 overflows neither float32 nor float64.
+    z = g.node("Clip", [z, g.const(-1e18), g.const(1e18)])
+    u = g.node("Div", [z, g.const(BOUND)])
+    root = g.node("Sqrt", [g.node("Add", [g.node("Mul", [u, u]), g.const(1.0)])])
+    return g.node("Div", [z, root])
+
+
 def _scores(g, model, X):
     """Add the forward pass; return the name of the raw output scores."""
-    a = X
+    a = _scaled_inputs(g, model, X)
     options = model._network.options
     for layer in _layers(model):
         z = g.node("MatMul", [a, g.const(layer.weights)])

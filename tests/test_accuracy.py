@@ -35,11 +35,14 @@ def _quiet(function, *args, **kwargs):
 
 
 @pytest.mark.parametrize("loader", [load_iris, load_wine, load_breast_cancer])
-def test_default_classifier_follows_scikit_learns_path(loader):
-    # Glorot weights from the same seed, the same batches, the same updates:
-    # the same probabilities on every held-out row, hence the same accuracy.
+def test_sklearn_defaults_follow_scikit_learns_path(loader):
+    # defaults='sklearn': Glorot weights from the same seed, the same batches,
+    # the same updates: the same probabilities on every held-out row, hence
+    # the same accuracy.
     X, y = loader(return_X_y=True)
-    ours = make_pipeline(StandardScaler(), MLPClassifierPrimer(random_state=0))
+    ours = make_pipeline(
+        StandardScaler(), MLPClassifierPrimer(random_state=0, defaults="sklearn")
+    )
     theirs = make_pipeline(StandardScaler(), MLPClassifier(random_state=0))
     proba = {
         name: _quiet(cross_val_predict, model, X, y, cv=CV, method="predict_proba")
@@ -60,13 +63,16 @@ def test_default_regressor_fits_targets_of_any_scale():
         for name, model in [
             ("ours", MLPRegressorPrimer(random_state=0)),
             ("theirs", MLPRegressor(random_state=0)),
-            ("ours, as given", MLPRegressorPrimer(random_state=0, normalize_y=False)),
+            (
+                "scikit-learn's path",
+                MLPRegressorPrimer(random_state=0, defaults="sklearn"),
+            ),
         ]
     }
     assert scores["ours"] > 0.4
     assert scores["theirs"] < 0
-    # normalize_y=False is scikit-learn's path, score for score.
-    assert scores["ours, as given"] == pytest.approx(scores["theirs"], rel=1e-9)
+    # defaults='sklearn' is scikit-learn's path, score for score.
+    assert scores["scikit-learn's path"] == pytest.approx(scores["theirs"], rel=1e-9)
 
 
 def test_default_regressor_several_outputs_of_different_scales():

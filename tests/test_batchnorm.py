@@ -21,7 +21,13 @@ from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
 from sklmlp._core.network import Network
 from sklmlp.callbacks import EarlyStopping
 
-SMALL = dict(hidden_layer_sizes=(8, 6), random_state=0, learning_rate_init=0.01)
+# Inputs as given: the tests read the network on the data they hold.
+SMALL = dict(
+    hidden_layer_sizes=(8, 6),
+    random_state=0,
+    learning_rate_init=0.01,
+    input_scaling=None,
+)
 
 
 @pytest.fixture(scope="module")

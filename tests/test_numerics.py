@@ -276,7 +276,9 @@ def test_piecewise_linear_nets_scale_exactly_on_huge_inputs(activation):
     # With biases negligible, a net of piecewise-linear units is positively
     # homogeneous: f(s x) = s f(x). Checks the values, not only their finiteness.
     est = _quiet_fit(
-        MLPClassifierPrimer((6,), activation=activation, max_iter=20, random_state=0),
+        MLPClassifierPrimer(
+            (6,), activation=activation, max_iter=20, random_state=0, input_scaling=None
+        ),
         _X,
         _Y3,
     )
@@ -320,8 +322,11 @@ def test_regressor_predict_finite_on_extreme_inputs(loss, scale):
 
 def test_inputs_beyond_the_dtype_range_raise_instead_of_nan():
     # float32 model, float64 input beyond float32's range: the cast overflows.
+    # (Input scaling clips such rows to its bound instead: test_tabular_defaults.)
     est32 = _quiet_fit(
-        MLPClassifierPrimer((6,), activation="tanh", max_iter=5, random_state=0),
+        MLPClassifierPrimer(
+            (6,), activation="tanh", max_iter=5, random_state=0, input_scaling=None
+        ),
         _X.astype(np.float32),
         _Y3,
     )
@@ -332,7 +337,9 @@ def test_inputs_beyond_the_dtype_range_raise_instead_of_nan():
     np.testing.assert_array_equal(est32.predict_proba(_X), before)
     # float64 model whose matrix products overflow.
     est = _quiet_fit(
-        MLPRegressorPrimer(hidden_layer_sizes=(6,), max_iter=5, random_state=0),
+        MLPRegressorPrimer(
+            hidden_layer_sizes=(6,), max_iter=5, random_state=0, input_scaling=None
+        ),
         _X,
         _X[:, 0],
     )
@@ -344,6 +351,7 @@ def test_inputs_beyond_the_dtype_range_raise_instead_of_nan():
 
 # Plain SGD with a step of 1e100: the loss overflows a few epochs in.
 _DIVERGE = dict(
+    input_scaling=None,  # the chunk of huge inputs below must reach the network
     hidden_layer_sizes=(8,),
     solver="sgd",
     learning_rate_init=1e100,

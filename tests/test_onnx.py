@@ -282,6 +282,9 @@ def test_regressor(batch_norm, n_outputs, loss, normalize_y, dtype, pipeline):
         hidden_layer_sizes=(8,),
         normalize_y=normalize_y,
         batch_norm=batch_norm,
+        # Poisson on unscaled inputs reaches the clipping of its exponential on
+        # the extreme rows (checked below); the input scaling would bound them.
+        input_scaling=None if loss == "poisson" else "auto",
         **FIT,
     )
     model = _fit(estimator, X_TRAIN, y.squeeze(), dtype, pipeline)
@@ -293,6 +296,36 @@ def test_regressor(batch_norm, n_outputs, loss, normalize_y, dtype, pipeline):
         # The exponential was clipped on some rows, as the estimator clips it.
         scores = model._raw_scores(X)
         assert (scores > np.log(np.finfo(dtype).max) - 4).any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+@pytest.mark.parametrize("input_scaling", ["standard", "robust"])
+def test_input_scaling_is_exported(input_scaling, dtype):
+    # Columns far from zero mean and unit scale, and evaluation rows far beyond
+    # the training range (up to 1e30), where the smooth clipping bounds them.
+    shift = np.array([1e4, -50.0, 0.0, 3.0, 1e-3, 0.0][:N_FEATURES])
+    scale = np.array([1e3, 0.01, 1.0, 100.0, 1e-4, 5.0][:N_FEATURES])
+    X_train = X_TRAIN * scale + shift
+    X = np.vstack([X_EVAL * scale + shift, 1e30 * np.sign(X_EVAL[:20])]).astype(dtype)
+    y = _targets(X_TRAIN)["multiclass-int"]
+    classifier = _fit(
+        MLPClassifierPrimer((8,), input_scaling=input_scaling, **FIT),
+        X_train,
+        y,
+        dtype,
+        False,
+    )
+    assert classifier.input_center_ is not None
+    _assert_classifier_matches(classifier, X, dtype)
+    regressor = _fit(
+        MLPRegressorPrimer(hidden_layer_sizes=(8,), input_scaling=input_scaling, **FIT),
+        X_train,
+        50 + 20 * X_TRAIN[:, 0],
+        dtype,
+        False,
+    )
+    (out,) = _run(regressor, X)
+    _assert_predictions_close(out, regressor.predict(X), regressor, X, dtype)
 
 
 def test_regressor_normalize_y_is_used():

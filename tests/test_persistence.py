@@ -332,7 +332,8 @@ def _check_saved_0_2_0(models):
 
 
 def test_models_pickled_by_sklmlp_0_2_0_load_and_predict_as_saved():
-    models = pickle.loads((_DATA / "models_sklmlp_0.2.0.pkl").read_bytes())
+    with pytest.warns(InconsistentVersionWarning, match="version 0.2.0"):
+        models = pickle.loads((_DATA / "models_sklmlp_0.2.0.pkl").read_bytes())
     _check_saved_0_2_0(models)
 
 
@@ -340,4 +341,16 @@ def test_models_saved_with_skops_by_sklmlp_0_2_0_load_and_predict_as_saved():
     path = _DATA / "models_sklmlp_0.2.0.skops"
     untrusted = sio.get_untrusted_types(file=path)
     assert set(untrusted) == _TYPES_0_2_0
-    _check_saved_0_2_0(sio.load(path, trusted=untrusted))
+    with pytest.warns(InconsistentVersionWarning, match="version 0.2.0"):
+        models = sio.load(path, trusted=untrusted)
+    _check_saved_0_2_0(models)
+
+
+def test_models_saved_by_0_2_0_keep_taking_their_inputs_as_given():
+    # 0.2.0 had no input scaling: the upgraded models neither scale their
+    # inputs nor start to when they train on (warm start, partial_fit).
+    with pytest.warns(InconsistentVersionWarning):
+        models = pickle.loads((_DATA / "models_sklmlp_0.2.0.pkl").read_bytes())
+    for model in models.values():
+        assert model.input_scaling is None and model.input_center_ is None
+        assert model._network.input_scaling is None

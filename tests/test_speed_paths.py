@@ -156,7 +156,7 @@ def test_fast_predict_path_leaves_feature_names_to_the_full_check():
 def test_fast_predict_path_sends_overflowing_sums_to_the_full_check(monkeypatch):
     # Finite entries whose sum overflows: the fast test cannot vouch for them,
     # so the full validation runs (and passes them, as they are finite).
-    est, X = _fitted("regressor", np.float64)
+    est, X = _fitted("regressor", np.float64, input_scaling=None)
     counter = _CountValidation(monkeypatch)
     huge = np.full((1, X.shape[1]), np.finfo(np.float64).max)
     with pytest.raises(ValueError) as fast_error:
@@ -166,6 +166,13 @@ def test_fast_predict_path_sends_overflowing_sums_to_the_full_check(monkeypatch)
         est.predict(huge.tolist())
     assert str(fast_error.value) == str(full_error.value)
     assert "not finite" in str(fast_error.value)
+    # A model that scales its inputs clips the row to its bound: both paths
+    # predict the same finite value.
+    est, X = _fitted("regressor", np.float64)
+    fast = est.predict(huge)
+    assert counter.calls == 3  # one for each call on an overflowing sum
+    np.testing.assert_array_equal(fast, est.predict(huge.tolist()))
+    assert np.isfinite(fast).all()
 
 
 def test_fast_predict_path_respects_assume_finite(monkeypatch):

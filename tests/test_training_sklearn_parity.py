@@ -31,10 +31,13 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
+import sklmlp
 
-# scikit-learn's regressor trains on the targets as given.
-_Regressor = functools.partial(MLPRegressorPrimer, normalize_y=False)
+# scikit-learn's exact path is one switch away: defaults='sklearn' (no input
+# scaling, beta_2=0.999, and for the regressor the targets as given).
+MLPClassifierPrimer = functools.partial(sklmlp.MLPClassifierPrimer, defaults="sklearn")
+MLPRegressorPrimer = functools.partial(sklmlp.MLPRegressorPrimer, defaults="sklearn")
+_Regressor = MLPRegressorPrimer
 
 TOL = 1e-10
 SMALL = dict(hidden_layer_sizes=(7, 5), activation="tanh", random_state=0, max_iter=25)
@@ -338,10 +341,10 @@ def test_verbose_output_matches_sklearn():
 # -- deliberate differences ---------------------------------------------------
 
 
-def test_multiclass_early_stopping_split_is_stratified_unlike_sklearn(monkeypatch):
-    # scikit-learn documents a stratified split but passes ``stratify`` only
-    # when there is one output column (binary targets); sklmlp stratifies
-    # multiclass targets too. Record the held-out targets of both.
+def test_multiclass_early_stopping_holds_out_the_rows_sklearn_holds_out(monkeypatch):
+    # scikit-learn passes ``stratify`` only when there is one output column
+    # (binary targets): its multiclass split is random, and so is sklmlp's.
+    # Record the held-out targets of both.
     import sklearn.neural_network._multilayer_perceptron as sk_module
     from sklearn.model_selection import train_test_split
 
@@ -370,10 +373,14 @@ def test_multiclass_early_stopping_split_is_stratified_unlike_sklearn(monkeypatc
             max_iter=3,
             random_state=seed,
         )
-        _fit(MLPClassifierPrimer(**params), X, y)
-        _fit(MLPClassifier(**params), X, y)
-        # 9 held-out samples: 3 of each class when stratified.
-        assert np.bincount(held_out["sklmlp"], minlength=3).tolist() == [3, 3, 3]
+        ours, theirs = MLPClassifierPrimer(**params), MLPClassifier(**params)
+        _fit(ours, X, y)
+        _fit(theirs, X, y)
+        np.testing.assert_array_equal(held_out["sklmlp"], held_out["sklearn"])
+        np.testing.assert_allclose(
+            ours.validation_scores_, theirs.validation_scores_, atol=TOL
+        )
+        # 9 held-out samples: not always 3 of each class (not stratified).
         unbalanced += np.bincount(held_out["sklearn"], minlength=3).tolist() != [3] * 3
     assert unbalanced > 0
 
