@@ -307,8 +307,11 @@ if HAS_CALLBACK_API:
         fits = [c for c in rec.calls if c[0] == "end" and c[1] == "fit"]
         assert len([c for c in fits if c[3]["fitted"] is not None]) >= 5
 
-    def test_progress_bar_in_joblib_workers(clf_data, capsys):
+    def test_progress_bar_in_joblib_workers(clf_data, capsys, monkeypatch):
         X, y = clf_data
+        # rich fits its table to the terminal's width: one wide enough for
+        # the task names and the percentages, whatever runs the tests.
+        monkeypatch.setenv("COLUMNS", "160")
         pipe = make_pipeline(StandardScaler(), _clf(max_iter=4))
         search = GridSearchCV(
             pipe, {"mlpclassifierprimer__alpha": [1e-4, 1e-2]}, cv=2, n_jobs=2
