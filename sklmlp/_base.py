@@ -354,6 +354,12 @@ class BaseMLPPrimer(
             raise ValueError(
                 f"Invalid validation data (X_val, y_val, sample_weight_val): {exc}"
             ) from exc
+        if X_val.shape[0] < 2:
+            # R^2 is not defined on one sample; the held-out split asks as much.
+            raise ValueError(
+                "Invalid validation data: the validation score needs at least 2 "
+                f"samples (with a positive weight), got {X_val.shape[0]}."
+            )
         if Y_val.shape[1] != n_outputs:
             raise ValueError(
                 f"Invalid validation data: y_val has {Y_val.shape[1]} outputs, the "

@@ -23,7 +23,13 @@ try:
 except ImportError:  # scikit-learn < 1.9: no callback API
     CallbackSupportMixin = None
 
-__all__ = ["CALLBACK_MIXINS", "FIT_CONTEXT_KEYS", "FitTasks", "start_fit_task"]
+__all__ = [
+    "CALLBACK_KEYS",
+    "CALLBACK_MIXINS",
+    "FIT_CONTEXT_KEYS",
+    "FitTasks",
+    "start_fit_task",
+]
 
 #: The base classes that give the estimators ``set_callbacks`` (none before 1.9).
 CALLBACK_MIXINS = () if CallbackSupportMixin is None else (CallbackSupportMixin,)
@@ -32,6 +38,10 @@ CALLBACK_MIXINS = () if CallbackSupportMixin is None else (CallbackSupportMixin,
 #: fit, and scikit-learn's fit wrapper removes after tearing the callbacks down:
 #: a failed fit that restores the estimator's state must keep them.
 FIT_CONTEXT_KEYS = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+
+#: Every attribute scikit-learn's callback API sets on an estimator: what a
+#: model saved without its callbacks leaves out.
+CALLBACK_KEYS = ("_skl_callbacks", "_parent_callback_ctx", *FIT_CONTEXT_KEYS)
 
 
 def start_fit_task(estimator, *, task_name, max_subtasks, X, y, sample_weight):

@@ -20,6 +20,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklmlp import MLPClassifierPrimer, MLPRegressorPrimer
+from sklmlp.callbacks import Checkpoint
 
 HAS_CALLBACK_API = importlib.util.find_spec("sklearn.callback") is not None
 
@@ -47,6 +48,7 @@ def test_sklmlp_callbacks_work_with_any_scikit_learn(clf_data):
 
 
 if HAS_CALLBACK_API:
+    import skops.io as sio
     from sklearn.callback import ProgressBar, ScoringMonitor
 
     class Recorder:
@@ -351,6 +353,26 @@ if HAS_CALLBACK_API:
         loaded = joblib.load(tmp_path / "model.joblib")
         quiet_fit(loaded, X, y)  # refits with its unpickled callback
         assert clone(clf)._skl_callbacks == [monitor]
+
+    @pytest.mark.parametrize("fmt", ["skops", "joblib"])
+    def test_checkpoint_saves_without_scikit_learn_callbacks(clf_data, tmp_path, fmt):
+        X, y = clf_data
+        path = tmp_path / f"best.{fmt}"
+        clf = _clf(max_iter=4, callbacks=[Checkpoint(path, format=fmt)])
+        clf.set_callbacks(ScoringMonitor(scoring="accuracy"), Recorder())
+        quiet_fit(clf, X, y)
+        if fmt == "skops":
+            data = path.read_bytes()
+            untrusted = sio.get_untrusted_types(data=data)
+            assert not [t for t in untrusted if "sklearn.callback" in t]
+            saved = sio.loads(data, trusted=untrusted)
+        else:
+            saved = joblib.load(path)
+        assert not [
+            key for key in vars(saved) if "callback" in key and key != "callbacks"
+        ]
+        assert len(clf._skl_callbacks) == 2  # the estimator keeps its own
+        np.testing.assert_array_equal(saved.predict(X), clf.predict(X))
 
     def test_set_callbacks_rejects_what_is_not_a_callback():
         with pytest.raises(TypeError, match="FitCallback"):

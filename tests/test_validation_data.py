@@ -185,6 +185,7 @@ def _bad_cases(X_val, y_val):
             dict(X_val=X_val, y_val=y_val, sample_weight_val=np.zeros(n)),
             "non-zero",
         ),
+        "one_sample": (dict(X_val=X_val[:1], y_val=y_val[:1]), "at least 2"),
         "outputs": (
             dict(X_val=X_val, y_val=np.c_[y_val, y_val]),
             "Invalid validation data",
