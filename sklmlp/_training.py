@@ -5,10 +5,12 @@ The estimators (:mod:`sklmlp._base`) translate scikit-learn's parameters into
 :func:`fit_lbfgs`. Everything that happens between the first epoch and the
 last lives here: the epoch loop (:func:`run_epoch`, one pass over the
 batches; the optimizers of :mod:`sklmlp._core.optimizers` only step), the
-driving of SciPy's L-BFGS-B (:func:`minimize_lbfgs`), the held-out split and
-its scores, and scikit-learn's stopping rules (no improvement for
-``n_iter_no_change`` epochs, ``max_iter``, divergence, Ctrl-C). The callbacks
-are called as :mod:`sklmlp._callback_protocol` says.
+driving of SciPy's L-BFGS-B (:func:`minimize_lbfgs`), the held-out split (or
+the validation data given to ``fit``) and its scores, and scikit-learn's
+stopping rules (no improvement for ``n_iter_no_change`` epochs, ``max_iter``,
+divergence, Ctrl-C). The callbacks are called as
+:mod:`sklmlp._callback_protocol` says; scikit-learn's callbacks, when set, get
+a task per epoch (:mod:`sklmlp._sklearn_callbacks`).
 
 The loop writes the per-epoch records on the estimator (``n_iter_``, ``t_``,
 ``loss_``, ``best_loss_``, ``best_validation_score_``, and ``history_``: one
