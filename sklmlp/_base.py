@@ -41,6 +41,7 @@ from ._parameters import (
     hidden_activations,
     hidden_sizes,
 )
+from ._sklearn_callbacks import CALLBACK_MIXINS, FIT_CONTEXT_KEYS, start_fit_task
 from ._training import EstimatorHooks, Settings, fit_lbfgs, fit_stochastic
 
 
@@ -52,7 +53,9 @@ def _copy_records(value):
     return value
 
 
-class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseMLPPrimer(
+    FittedNetworkMixin, *CALLBACK_MIXINS, BaseEstimator, metaclass=ABCMeta
+):
     """Base class of the multilayer perceptrons; use the derived classes.
 
     The derived classes define ``_encode_targets`` (and its inverse
@@ -219,9 +222,23 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
+            # scikit-learn 1.9's _check_sample_weight says so; 1.6's lets
+            # all-zero weights through to a division by zero.
+            if not sample_weight.any():
+                raise ValueError(
+                    "Sample weights must contain at least one non-zero number."
+                )
         return sample_weight
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        incremental=False,
+        classes=None,
+        validation=(None, None, None),
+    ):
         # Fitted lists (history_) are appended to in place by a warm-started
         # fit: save copies of them, not the objects.
         saved = {
@@ -230,16 +247,21 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         }
         saved_callbacks = save_callback_states(self.callbacks)
         try:
-            return self._fit_transaction(X, y, sample_weight, incremental, classes)
+            return self._fit_transaction(
+                X, y, sample_weight, incremental, classes, validation
+            )
         except BaseException:
             # A failed call leaves the estimator, and what its callbacks
-            # remember, exactly as they were.
+            # remember, exactly as they were; scikit-learn's callback context
+            # stays until scikit-learn's fit wrapper tears the callbacks down.
+            live = {k: v for k, v in self.__dict__.items() if k in FIT_CONTEXT_KEYS}
             self.__dict__.clear()
             self.__dict__.update(saved)
+            self.__dict__.update(live)
             restore_callback_states(saved_callbacks)
             raise
 
-    def _fit_transaction(self, X, y, sample_weight, incremental, classes):
+    def _fit_transaction(self, X, y, sample_weight, incremental, classes, validation):
         sizes = hidden_sizes(self.hidden_layer_sizes)
         activations = hidden_activations(self.activation, len(sizes))
         batch_norm = batch_norm_flags(self.batch_norm, len(sizes))
@@ -252,6 +274,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         X, Y, sample_weight = self._training_data(
             X, y, sample_weight, first_pass, incremental, classes
         )
+        validation = self._validation_data(*validation, X.dtype, Y.shape[1])
         units = [X.shape[1], *sizes, Y.shape[1]]
         params, stats = self._starting_point(
             units,
@@ -266,23 +289,40 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         )
         settings = self._settings(dropout)
         self._train(
-            params, stats, X, Y, sample_weight, settings, callbacks, incremental
+            params,
+            stats,
+            X,
+            Y,
+            sample_weight,
+            settings,
+            callbacks,
+            incremental,
+            validation,
         )
         # fit_lbfgs and fit_stochastic published the final weights (before
         # on_train_end, which may restore others in place).
         return self
 
-    def _training_data(self, X, y, sample_weight, first_pass, incremental, classes):
-        """Validate the data; return input, encoded targets and sample weights."""
+    def _training_data(
+        self, X, y, sample_weight, first_pass, incremental, classes, dtype=None
+    ):
+        """Validate the data; return input, encoded targets and sample weights.
+
+        The validation data given to ``fit`` takes the same path, as more data
+        for the model this call trains (``first_pass=False``,
+        ``incremental=True``: known labels, its ``dtype``, its scales).
+        """
+        if dtype is None:
+            # A fitted model keeps its dtype: more data for it (partial_fit,
+            # warm start) is converted, as scikit-learn's MLP accepts it too.
+            dtype = (np.float64, np.float32) if first_pass else self._network.dtype
         X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            # A fitted model keeps its dtype: more data for it (partial_fit,
-            # warm start) is converted, as scikit-learn's MLP accepts it too.
-            dtype=(np.float64, np.float32) if first_pass else self._network.dtype,
+            dtype=dtype,
             reset=first_pass,
             **self._y_checks,
         )
@@ -305,6 +345,53 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
                     X, sample_weight, self._input_scaling
                 )
         return X, Y, sample_weight
+
+    def _validation_data(self, X_val, y_val, sample_weight_val, dtype, n_outputs):
+        """Check the validation data given to ``fit``; return it as the loop takes it.
+
+        Returns None when none is given, else ``(X_val, Y_val,
+        sample_weight_val)`` validated, encoded and scaled as the training data
+        (``class_weight`` applies too), before any training starts.
+        """
+        if X_val is None and y_val is None:
+            if sample_weight_val is not None:
+                raise ValueError(
+                    "sample_weight_val is given without X_val and y_val: pass the "
+                    "validation data with its weights."
+                )
+            return None
+        if X_val is None or y_val is None:
+            given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+            raise ValueError(
+                f"{given} is given but {missing} is not: pass both X_val and y_val "
+                "(and optionally sample_weight_val), or neither."
+            )
+        try:
+            X_val, Y_val, sw_val = self._training_data(
+                X_val,
+                y_val,
+                sample_weight_val,
+                first_pass=False,
+                incremental=True,
+                classes=None,
+                dtype=dtype,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"Invalid validation data (X_val, y_val, sample_weight_val): {exc}"
+            ) from exc
+        if X_val.shape[0] < 2:
+            # R^2 is not defined on one sample; the held-out split asks as much.
+            raise ValueError(
+                "Invalid validation data: the validation score needs at least 2 "
+                f"samples (with a positive weight), got {X_val.shape[0]}."
+            )
+        if Y_val.shape[1] != n_outputs:
+            raise ValueError(
+                f"Invalid validation data: y_val has {Y_val.shape[1]} outputs, the "
+                f"training targets y have {n_outputs}."
+            )
+        return X_val, Y_val, sw_val
 
     def _starting_point(
         self,
@@ -345,16 +432,37 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         return params, self._network.pack_stats(norms)
 
     def _train(
-        self, params, stats, X, Y, sample_weight, settings, callbacks, incremental
+        self,
+        params,
+        stats,
+        X,
+        Y,
+        sample_weight,
+        settings,
+        callbacks,
+        incremental,
+        validation,
     ):
         """Hand the network, the data and the optimizer to the training loop."""
         network = self._network
+
+        def open_tasks(max_epochs, X, Y, sample_weight):
+            return start_fit_task(
+                self,
+                task_name="partial_fit" if incremental else "fit",
+                max_subtasks=max_epochs,
+                X=X,
+                y=self._decode_targets(Y),
+                sample_weight=sample_weight,
+            )
+
         hooks = EstimatorHooks(
             publish=self._publish,
             score=self._score_from_scores,
             decode=self._decode_targets,
             stratify=self._stratify_labels,
             random_state=self._random_state,
+            open_tasks=open_tasks,
         )
         if self.solver == "lbfgs":
             fit_lbfgs(
@@ -368,6 +476,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
                 sample_weight,
                 settings,
                 callbacks,
+                validation,
             )
             return
         if not incremental or not hasattr(self, "_optimizer"):
@@ -389,6 +498,7 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             settings,
             callbacks,
             incremental=incremental,
+            validation=validation,
         )
         if not incremental:
             # A fitted model has no use for the batch buffers (3.4 MiB for
@@ -484,18 +594,19 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _publish(self, params, stats):
         """Expose the flat vectors as per-layer attributes (views into them)."""
-        weights, biases, slopes, norms = self._network.unpack(params, stats)
-        self.coefs_ = weights
-        self.intercepts_ = biases
-        self.prelu_slopes_ = slopes
-        for name in ("scale", "shift", "mean", "var"):
-            setattr(
-                self,
-                f"batch_norm_{name}_",
-                [None if views is None else getattr(views, name) for views in norms],
-            )
+        self.__dict__.update(self._reconstruction_attributes(params, stats))
         self.n_params_ = self._network.n_params
         self.n_neurons_ = int(sum(self._network.layer_units[1:]))
+
+    def _reconstruction_attributes(self, params, stats):
+        """Return the per-layer attributes to predict with, views of the vectors."""
+        weights, biases, slopes, norms = self._network.unpack(params, stats)
+        attributes = {"coefs_": weights, "intercepts_": biases, "prelu_slopes_": slopes}
+        for name in ("scale", "shift", "mean", "var"):
+            attributes[f"batch_norm_{name}_"] = [
+                None if views is None else getattr(views, name) for views in norms
+            ]
+        return attributes
 
     def _holds_out(self):
         # Early stopping holds data out only for the stochastic solvers (as in
@@ -547,7 +658,16 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         return OPTIMIZERS[self.solver](network.n_params, network.dtype, **options)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix ``X`` and targets ``y``.
 
         Parameters
@@ -558,6 +678,22 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             Class labels (classification) or real values (regression).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; the loss is their weighted mean.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            Validation data, scored after every epoch (every 'lbfgs' iteration)
+            instead of a held-out ``validation_fraction`` of ``X``, which then
+            all trains. With ``early_stopping=True`` ('sgd', 'adam') training
+            stops on its score and keeps the weights of its best score;
+            otherwise its score and loss are only recorded (``history_``,
+            ``validation_scores_``, ``validation_loss_curve_``). Checked
+            before training starts. In a ``Pipeline`` the steps before this
+            estimator do not transform it unless the pipeline is told to
+            (``transform_input=["X_val"]``, with metadata routing).
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``; classes must be among those of ``y``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Non-negative weights of the validation score and loss
+            (``class_weight`` applies to them as to ``sample_weight``).
 
         Returns
         -------
@@ -577,7 +713,13 @@ class BaseMLPPrimer(FittedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         >>> clf.n_iter_ > 0, len(clf.loss_curve_) == clf.n_iter_
         (True, True)
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            incremental=False,
+            validation=(X_val, y_val, sample_weight_val),
+        )
 
     def _check_solver(self):
         if self.solver not in OPTIMIZERS:

@@ -70,10 +70,12 @@ SHARED_PARAMETERS_DOC = """
         Hold out ``validation_fraction`` of the data (stratified for
         classifiers) and stop when its score stops improving; the best weights
         are restored at the end. Only 'sgd' and 'adam' use it; 'lbfgs'
-        trains on all the data, as in scikit-learn.
+        trains on all the data, as in scikit-learn. Validation data given to
+        ``fit`` (``X_val``, ``y_val``) is scored instead of a held-out share.
 
     validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
+        Share of the training data held out for early stopping; ignored when
+        ``fit`` is given ``X_val`` and ``y_val``.
 
     beta_1 : float, default=0.9
         Decay rate of Adam's first moment estimate, in [0, 1).
@@ -213,15 +215,17 @@ SHARED_ATTRIBUTES_DOC = """
         Loss after each epoch (stochastic solvers) or each iteration ('lbfgs').
 
     validation_scores_ : list of float or None
-        Held-out score after each epoch when ``early_stopping=True`` (None
-        after a fit that did not hold data out).
+        Held-out score after each epoch when ``early_stopping=True``, or the
+        score of the ``X_val`` given to ``fit`` (None after a fit that had no
+        validation data).
 
     validation_loss_curve_ : list of float or None
         Held-out loss (without the L2 term) after each epoch when
-        ``early_stopping=True``.
+        ``early_stopping=True``, or the loss of the given ``X_val``.
 
     best_validation_score_ : float or None
-        Best held-out score when ``early_stopping=True``.
+        Best held-out (or given validation) score when ``early_stopping=True``:
+        the score of the weights kept.
 
     epoch_scores_ : dict of str to list of float
         The scores :class:`~sklmlp.callbacks.EpochScoring` callbacks computed

@@ -5,10 +5,12 @@ The estimators (:mod:`sklmlp._base`) translate scikit-learn's parameters into
 :func:`fit_lbfgs`. Everything that happens between the first epoch and the
 last lives here: the epoch loop (:func:`run_epoch`, one pass over the
 batches; the optimizers of :mod:`sklmlp._core.optimizers` only step), the
-driving of SciPy's L-BFGS-B (:func:`minimize_lbfgs`), the held-out split and
-its scores, and scikit-learn's stopping rules (no improvement for
-``n_iter_no_change`` epochs, ``max_iter``, divergence, Ctrl-C). The callbacks
-are called as :mod:`sklmlp._callback_protocol` says.
+driving of SciPy's L-BFGS-B (:func:`minimize_lbfgs`), the held-out split (or
+the validation data given to ``fit``) and its scores, and scikit-learn's
+stopping rules (no improvement for ``n_iter_no_change`` epochs, ``max_iter``,
+divergence, Ctrl-C). The callbacks are called as
+:mod:`sklmlp._callback_protocol` says; scikit-learn's callbacks, when set, get
+a task per epoch (:mod:`sklmlp._sklearn_callbacks`).
 
 The loop writes the per-epoch records on the estimator (``n_iter_``, ``t_``,
 ``loss_``, ``best_loss_``, ``best_validation_score_``, and ``history_``: one
@@ -114,6 +116,10 @@ class EstimatorHooks:
         ``stratify(Y)``: the labels to stratify the held-out split on, or None.
     random_state : numpy.random.RandomState
         Shuffles, splits, draws dropout masks and input noise.
+    open_tasks : callable
+        ``open_tasks(max_epochs, X, Y, sample_weight)``: scikit-learn's
+        callback tasks of this call (:class:`~sklmlp._sklearn_callbacks.FitTasks`),
+        or None when no scikit-learn callback is set.
     """
 
     publish: Callable
@@ -121,6 +127,7 @@ class EstimatorHooks:
     decode: Callable
     stratify: Callable
     random_state: np.random.RandomState
+    open_tasks: Callable = lambda max_epochs, X, Y, sample_weight: None
 
 
 def _batch_size(batch_size, n_samples, network):
@@ -147,16 +154,20 @@ def _batch_size(batch_size, n_samples, network):
 # -- the stopping rules --------------------------------------------------------------
 
 
-def _track_validation(estimator, hooks, network, state, validation, info, settings):
-    """Score the held-out data; return True at a new best score."""
+def _score_validation(hooks, network, state, validation, info):
+    """Record the validation score and loss of the model at ``state`` in ``info``."""
     X_val, Y_val, sw_val = validation
     # Batch normalization as at predict time: the running statistics.
     scores = network.forward(*network.unpack(*state), X_val)
     score = hooks.score(scores, Y_val, sw_val)
     # The loss from the same forward pass as the score, not a second one.
-    value = network.data_loss(scores, Y_val, sw_val)
     info["validation_score"] = score
-    info["validation_loss"] = value
+    info["validation_loss"] = network.data_loss(scores, Y_val, sw_val)
+    return score
+
+
+def _track_validation(estimator, score, settings):
+    """Count an epoch without improvement of the score; return True at a new best."""
     if score < estimator.best_validation_score_ + settings.tol:
         estimator._no_improvement_count += 1
     else:
@@ -409,6 +420,7 @@ def fit_stochastic(
     callbacks,
     *,
     incremental,
+    validation=None,
 ):
     """Train with SGD or Adam, epoch by epoch, until a stopping rule fires.
 
@@ -434,28 +446,34 @@ def fit_stochastic(
         Called after every epoch (see the module docstring).
     incremental : bool
         ``partial_fit``: one epoch, no held-out data.
+    validation : tuple or None, default=None
+        ``(X_val, Y_val, sample_weight_val)`` given to ``fit``, validated and
+        encoded as the training data: scored every epoch instead of a held-out
+        fraction, and what early stopping stops on when it is on.
 
     Returns
     -------
     params, stats : ndarray
-        The final weights and statistics: the best held-out epoch's with
+        The final weights and statistics: the best validation epoch's with
         early stopping, else ``params`` and ``stats``.
     """
     early_stopping = settings.early_stopping
+    records_validation = early_stopping or validation is not None
     # A warm start may switch early stopping on or off (scikit-learn then
     # fails on a None record): start the records the last fit did not keep.
-    if early_stopping and estimator._validation_start is None:
+    if records_validation and estimator._validation_start is None:
         estimator._validation_start = len(estimator.history_)
-        estimator.best_validation_score_ = -np.inf
-    elif not early_stopping and estimator.best_loss_ is None:
-        estimator.best_loss_ = np.inf
-    if not early_stopping and estimator._validation_start is not None:
+    elif not records_validation and estimator._validation_start is not None:
         # The held-out records describe epochs the model has moved past:
         # they would no longer line up with loss_curve_.
         estimator._validation_start = None
+    if early_stopping and estimator.best_validation_score_ is None:
+        estimator.best_validation_score_ = -np.inf
+    elif not early_stopping:
         estimator.best_validation_score_ = None
-    validation = None
-    if early_stopping:
+        if estimator.best_loss_ is None:
+            estimator.best_loss_ = np.inf
+    if early_stopping and validation is None:
         (X, Y, sample_weight), validation = split_validation(
             X,
             Y,
@@ -465,10 +483,12 @@ def fit_stochastic(
             random_state=hooks.random_state,
         )
     max_epochs = 1 if incremental else settings.max_iter
+    tasks = None
     try:
         begin_training(
             callbacks, estimator, hooks, max_epochs, (X, Y, sample_weight), validation
         )
+        tasks = hooks.open_tasks(max_epochs, X, Y, sample_weight)
         final = _epochs(
             estimator,
             hooks,
@@ -480,10 +500,13 @@ def fit_stochastic(
             settings,
             callbacks,
             incremental,
+            tasks,
         )
         hooks.publish(*final)
     finally:
         end_training(callbacks, estimator)
+    if tasks is not None:
+        tasks.finish()
     return final
 
 
@@ -498,11 +521,12 @@ def _epochs(
     settings,
     callbacks,
     incremental,
+    tasks,
 ):
     """Run the epoch loop; return the final weights and statistics."""
     params, stats = state
     X, Y, sample_weight = train
-    early_stopping = validation is not None
+    early_stopping = settings.early_stopping
     best = (params.copy(), stats.copy()) if early_stopping else None
     n_samples = X.shape[0]
     batch_size = _batch_size(settings.batch_size, n_samples, network)
@@ -515,6 +539,8 @@ def _epochs(
     try:
         for _ in range(settings.max_iter):
             started = time.perf_counter()
+            if tasks is not None:
+                tasks.begin("epoch", params, stats)
             if settings.shuffle:
                 order = order[rng.permutation(n_samples)]
             loss = run_epoch(
@@ -541,10 +567,10 @@ def _epochs(
             estimator.history_.append(info)
             hooks.publish(params, stats)
 
+            if validation is not None:
+                score = _score_validation(hooks, network, state, validation, info)
             if early_stopping:
-                if _track_validation(
-                    estimator, hooks, network, state, validation, info, settings
-                ):
+                if _track_validation(estimator, score, settings):
                     best = (params.copy(), stats.copy())
             else:
                 _track_training_loss(estimator, estimator.loss_, settings)
@@ -554,7 +580,10 @@ def _epochs(
 
             optimizer.iteration_ends(estimator.t_)
             stop = _stalled(estimator, optimizer, settings, printer)
-            if after_epoch(callbacks, estimator, info) and not stop:
+            asked = after_epoch(callbacks, estimator, info)
+            if tasks is not None and tasks.end(params, stats):
+                asked = True
+            if asked and not stop:
                 stop = True
                 if printer is not None:
                     printer.note("A callback asked to stop training.")
@@ -581,7 +610,17 @@ def _epochs(
 
 
 def fit_lbfgs(
-    estimator, hooks, network, params, stats, X, Y, sample_weight, settings, callbacks
+    estimator,
+    hooks,
+    network,
+    params,
+    stats,
+    X,
+    Y,
+    sample_weight,
+    settings,
+    callbacks,
+    validation=None,
 ):
     """Train with SciPy's L-BFGS-B; callbacks see every iteration.
 
@@ -607,6 +646,9 @@ def fit_lbfgs(
         The loop's parameters.
     callbacks : list of callable
         Called after every iteration (see the module docstring).
+    validation : tuple or None, default=None
+        ``(X_val, Y_val, sample_weight_val)`` given to ``fit``: its score and
+        loss are recorded every iteration (lbfgs does not stop early).
 
     Returns
     -------
@@ -618,36 +660,58 @@ def fit_lbfgs(
     # follow the curve they belong to.
     history = estimator.history_
     estimator._curve_start = start = len(history)
+    if validation is not None:
+        estimator._validation_start = start
     printer = VerbosePrinter() if settings.verbose else None
     stopped_by_callback = []
     clock = [time.perf_counter()]
+    tasks = None
+    # The iterate before the current one, for scikit-learn's task-begin hooks.
+    previous = [(params, stats.copy())]
 
     def record(intermediate_result):
         epoch = len(history) - start + 1
         info = {"epoch": epoch, "loss": float(intermediate_result.fun)}
         history.append(info)
-        if printer is not None:
-            printer(estimator, info)
         try:
-            if callbacks:
+            if callbacks or tasks is not None or validation is not None:
                 # Callbacks see the current iterate, as after an epoch of sgd,
                 # with the statistics it normalizes the training set with.
                 current = intermediate_result.x.astype(network.dtype)
                 network.update_stats(current, stats, X, sample_weight)
                 hooks.publish(current, stats)
                 estimator.n_iter_ = info["epoch"]
-                if after_epoch(callbacks, estimator, info):
-                    stopped_by_callback.append(info["epoch"])
-                    # SciPy (>= 1.11) ends the minimization on StopIteration.
-                    raise StopIteration
+                if validation is not None:
+                    _score_validation(
+                        hooks, network, (current, stats), validation, info
+                    )
+            if printer is not None:
+                printer(estimator, info)
+            asked = bool(callbacks) and after_epoch(callbacks, estimator, info)
+            if tasks is not None:
+                # SciPy reports an iteration once it has ended: its task
+                # begins (at the iterate before) and ends here.
+                tasks.begin("iteration", *previous[0])
+                asked = tasks.end(current, stats) or asked
+                previous[0] = (current, stats.copy())
+            if asked:
+                stopped_by_callback.append(info["epoch"])
+                # SciPy (>= 1.11) ends the minimization on StopIteration.
+                raise StopIteration
         finally:
             now = time.perf_counter()
             info["time"], clock[0] = now - clock[0], now
 
     try:
         begin_training(
-            callbacks, estimator, hooks, settings.max_iter, (X, Y, sample_weight), None
+            callbacks,
+            estimator,
+            hooks,
+            settings.max_iter,
+            (X, Y, sample_weight),
+            validation,
         )
+        tasks = hooks.open_tasks(settings.max_iter, X, Y, sample_weight)
         result = minimize_lbfgs(
             network,
             params,
@@ -684,4 +748,6 @@ def fit_lbfgs(
         hooks.publish(params, stats)
     finally:
         end_training(callbacks, estimator)
+    if tasks is not None:
+        tasks.finish()
     return params, stats

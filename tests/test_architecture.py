@@ -114,6 +114,7 @@ _FORBIDDEN = {
     "_holdout.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_history.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_callback_protocol.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
+    "_sklearn_callbacks.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_parameters.py": (*_ESTIMATORS, "sklmlp.callbacks"),
     "_fitted.py": (*_ESTIMATORS, "sklmlp.callbacks"),
     "_base.py": ("sklmlp._classifier", "sklmlp._regressor", "sklmlp.callbacks"),

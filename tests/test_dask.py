@@ -124,6 +124,27 @@ def test_grid_search_on_cluster_matches_local_run(client):
     assert len(set(local.cv_results_["mean_test_score"])) > 1
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_scikit_learn_callbacks_travel_to_the_cluster(client):
+    # An estimator with scikit-learn's callbacks (scikit-learn >= 1.9) pickles
+    # to the workers and fits there as without them. (scikit-learn 1.9.1's
+    # ScoringMonitor sends no records back from Dask workers, for its own
+    # LogisticRegression neither; from joblib's processes it does, see
+    # tests/test_sklearn_callbacks.py.)
+    from sklearn.callback import ScoringMonitor
+    from sklearn.model_selection import cross_validate
+
+    X, y = make_classification(n_samples=200, n_features=8, random_state=0)
+    clf = MLPClassifierPrimer(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    watched = clone(clf).set_callbacks(ScoringMonitor(scoring="accuracy"))
+    with distributed.get_task_stream(client) as stream:
+        with joblib.parallel_config(backend="dask"):
+            remote = cross_validate(watched, X, y, cv=2, n_jobs=-1, error_score="raise")
+    assert stream.data  # the fits ran on the cluster
+    local = cross_validate(clf, X, y, cv=2)
+    assert_array_equal(remote["test_score"], local["test_score"])
+
+
 # -- pickling across worker processes --------------------------------------------
 
 

@@ -4,6 +4,7 @@ import os
 
 from sklearn.utils._param_validation import StrOptions
 
+from .._sklearn_callbacks import CALLBACK_KEYS
 from ._base import MONITOR_CONSTRAINTS, Monitoring, installed, with_monitor_doc
 
 
@@ -12,7 +13,8 @@ class Checkpoint(Monitoring):
     """Save the best model so far to a file whenever the monitored number improves.
 
     The file holds the estimator as it was at the end of that epoch, fitted
-    attributes included and ``callbacks`` set to None: it loads without this
+    attributes included and ``callbacks`` set to None (and without
+    scikit-learn's callbacks, ``set_callbacks``): it loads without this
     package's callback classes, and skops lists none of them as a type to
     trust. It is written whole to a temporary file first and then renamed,
     so that an interrupted run never leaves half a model.
@@ -99,9 +101,13 @@ class Checkpoint(Monitoring):
 
 
 def _without_callbacks(estimator):
-    """Return a shallow copy of ``estimator`` with ``callbacks=None``."""
+    """Return a shallow copy of ``estimator`` without callbacks of either kind."""
     model = object.__new__(type(estimator))
-    model.__dict__.update(vars(estimator))
+    model.__dict__.update(
+        (key, value)
+        for key, value in vars(estimator).items()
+        if key not in CALLBACK_KEYS
+    )
     model.callbacks = None
     return model
 
