@@ -252,11 +252,20 @@ def test_feature_names_of_the_given_set_are_checked(split):
 
 def test_sparse_and_float32_validation_data(split):
     X, y, X_val, y_val = split
-    dense = quiet_fit(_clf(max_iter=5), X, y, X_val=X_val, y_val=y_val)
+    # Inputs as given: a sparse model is the dense one.
+    given = dict(max_iter=5, input_scaling=None)
+    dense = quiet_fit(_clf(**given), X, y, X_val=X_val, y_val=y_val)
+    sparse = quiet_fit(
+        _clf(**given), sp.csr_matrix(X), y, X_val=sp.csr_matrix(X_val), y_val=y_val
+    )
+    np.testing.assert_allclose(sparse.validation_scores_, dense.validation_scores_)
+    # Scaled inputs (sparse ones by their largest values): a sparse model
+    # scores dense and sparse validation data alike.
     sparse = quiet_fit(
         _clf(max_iter=5), sp.csr_matrix(X), y, X_val=sp.csr_matrix(X_val), y_val=y_val
     )
-    np.testing.assert_allclose(sparse.validation_scores_, dense.validation_scores_)
+    mixed = quiet_fit(_clf(max_iter=5), sp.csr_matrix(X), y, X_val=X_val, y_val=y_val)
+    np.testing.assert_allclose(sparse.validation_scores_, mixed.validation_scores_)
     # A float32 model takes float64 validation data at its own precision.
     single = quiet_fit(
         _clf(max_iter=5), X.astype(np.float32), y, X_val=X_val, y_val=y_val
