@@ -168,7 +168,7 @@ SHARED_PARAMETERS_DOC = """
         How the network takes its inputs. 'standard' centers each column on its
         mean and divides it by its standard deviation, 'robust' on its median
         and by its interquartile range (half its range where that is zero);
-        both then clip smoothly, ``z / sqrt(1 + (z / 3) ** 2)``, so that no
+        both then clip smoothly, ``z / sqrt(1 + (z / 5) ** 2)``, so that no
         outlier or unseen extreme value reaches the first layer at full size.
         The statistics are weighted by ``sample_weight`` and fixed by the first
         ``fit`` or ``partial_fit``; the scaling is part of the model (predict,

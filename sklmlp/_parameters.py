@@ -81,7 +81,7 @@ PARAMETER_CONSTRAINTS = {
 """Parameter -> what scikit-learn's ``_validate_params`` accepts."""
 
 PRESETS = {
-    # Smooth clipping at +-3 after scaling; classifiers measure a column by its
+    # Smooth clipping at +-5 after scaling; classifiers measure a column by its
     # mean and standard deviation, regressors by its median and interquartile
     # range (each won on its task in the development suite: docs, "Deliberate
     # differences").

@@ -16,7 +16,7 @@ its input: a ``DoubleTensorType`` input computes in float64, a
 
 - A model that scales its inputs (``input_scaling``) starts with
   ``(X - input_center_) / input_scale_`` and the smooth clipping
-  ``z / sqrt(1 + (z / 3)^2)``.
+  ``z / sqrt(1 + (z / 5)^2)``.
 - Each layer is ``MatMul`` + ``Add`` on its weights and biases, then its
   activation: ``Sigmoid``, ``Tanh``, ``Relu``, ``LeakyRelu`` and ``PRelu``
   with the learned slopes (in float64, which onnxruntime runs neither of in,

@@ -1118,7 +1118,7 @@ def test_hidden_activations_and_dead_units(clf_data):
     hidden = est.hidden_activations(X)
     # The network takes the inputs scaled and smoothly clipped.
     z = (X - est.input_center_) / est.input_scale_
-    z /= np.sqrt(1 + (z / 3) ** 2)
+    z /= np.sqrt(1 + (z / 5) ** 2)
     h1 = np.maximum(z @ est.coefs_[0] + est.intercepts_[0], 0)
     h2 = np.maximum(h1 @ est.coefs_[1] + est.intercepts_[1], 0)
     assert [h.shape for h in hidden] == [(len(y), 10), (len(y), 6)]
