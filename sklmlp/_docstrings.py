@@ -197,7 +197,7 @@ SHARED_ATTRIBUTES_DOC = """
     best_loss_ : float or None
         Lowest training loss seen (None with early stopping).
 
-    input_center_, input_scale_ : ndarray of shape (n_features_in_,) or None
+    input_center_, input_scale_ : ndarray of shape (n_features,) or None
         The input scaling's per-column center and scale (``(X - center) /
         scale``, then the smooth clipping); None when the inputs are taken as
         given.
