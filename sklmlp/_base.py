@@ -58,8 +58,9 @@ class BaseMLPPrimer(
 ):
     """Base class of the multilayer perceptrons; use the derived classes.
 
-    The derived classes define ``_encode_targets`` (and its inverse
-    ``_decode_targets``), ``_loss_name``, ``_score_from_scores`` and the
+    The derived classes define ``_new_targets``, which makes their targets
+    object (:mod:`sklmlp._targets`: encoding and decoding, the core loss, the
+    output layer's start, scoring raw outputs, target scaling), and the
     ``predict`` family.
     """
 
@@ -183,39 +184,16 @@ class BaseMLPPrimer(
     # -- fitting --------------------------------------------------------------
 
     @abstractmethod
-    def _encode_targets(self, y, dtype, first_pass, incremental, classes):
-        """Check ``y`` further; return encoded targets ``(n_samples, n_outputs)``."""
-
-    @abstractmethod
-    def _loss_name(self, n_outputs):
-        """Return the core loss for the fitted target type."""
-
-    def _loss_param(self, core_loss):
-        """Return the ``loss`` parameter that builds the core loss ``core_loss``."""
-        return core_loss
-
-    def _scale_targets(self, Y, sample_weight, first_pass):
-        """Map encoded targets to the scale the network trains on (as they are)."""
-        return Y
-
-    def _starts_at_baseline(self, incremental):
-        """Whether the output bias starts at the loss's best constant model."""
-        return True
-
-    def _auto_output_init(self):
-        """Return the output layer's scheme under 'auto' (None: as the hidden ones)."""
-        return None
+    def _new_targets(self):
+        """Return an unfitted targets object for this call's parameters."""
 
     def _built_options(self):
         """Parameters a warm start must not change, beyond layers and activations."""
         return {
-            "loss": self._loss_param(self._network.loss_kind.name),
+            "loss": self._targets.loss_param(self._network.loss_kind.name),
             "input_scaling": self._input_scaling,
+            **self._targets.built_options(),
         }
-
-    @abstractmethod
-    def _score_from_scores(self, scores, Y, sample_weight):
-        """Accuracy or R^2 of raw network scores against encoded targets."""
 
     def _sample_weight(self, sample_weight, X, y):
         if sample_weight is not None:
@@ -326,7 +304,17 @@ class BaseMLPPrimer(
             reset=first_pass,
             **self._y_checks,
         )
-        Y = self._encode_targets(y, X.dtype, first_pass, incremental, classes)
+        if first_pass:
+            self._targets = self._new_targets()
+        targets = self._targets
+        Y = targets.encode(
+            y,
+            dtype=X.dtype,
+            fitting=first_pass,
+            incremental=incremental,
+            classes=classes,
+            warm_start=self.warm_start and not incremental,
+        )
         sample_weight = self._sample_weight(sample_weight, X, y)
         if sample_weight is not None and not np.all(sample_weight > 0):
             # A zero weight means the row is not there. Dropping it is exact, and
@@ -334,8 +322,11 @@ class BaseMLPPrimer(
             # division by a zero weight sum.
             keep = np.flatnonzero(sample_weight > 0)
             X, Y, sample_weight = X[keep], Y[keep], sample_weight[keep]
-        Y = self._scale_targets(Y, sample_weight, first_pass)
+        Y = targets.scale(Y, sample_weight, fitting=first_pass)
         if first_pass:
+            # classes_ (and _label_binarizer); y_offset_, y_scale_ (and
+            # _normalized_y): the names saved models carry.
+            self.__dict__.update(targets.fitted_attributes())
             # Fixed by the first fit (or partial_fit chunk), as the target
             # scaling is; the network applies it to every input it takes.
             self._input_scaling = self._param("input_scaling")
@@ -445,6 +436,7 @@ class BaseMLPPrimer(
     ):
         """Hand the network, the data and the optimizer to the training loop."""
         network = self._network
+        targets = self._targets
 
         def open_tasks(max_epochs, X, Y, sample_weight):
             return start_fit_task(
@@ -452,15 +444,15 @@ class BaseMLPPrimer(
                 task_name="partial_fit" if incremental else "fit",
                 max_subtasks=max_epochs,
                 X=X,
-                y=self._decode_targets(Y),
+                y=targets.decode(Y),
                 sample_weight=sample_weight,
             )
 
         hooks = EstimatorHooks(
             publish=self._publish,
-            score=self._score_from_scores,
-            decode=self._decode_targets,
-            stratify=self._stratify_labels,
+            score=targets.score,
+            decode=targets.decode,
+            stratify=targets.stratify,
             random_state=self._random_state,
             open_tasks=open_tasks,
         )
@@ -513,7 +505,8 @@ class BaseMLPPrimer(
         self.n_outputs_ = units[-1]
         self.n_layers_ = len(units)
         self.layer_activations_ = list(activations)
-        loss = self._loss_name(units[-1])
+        targets = self._targets
+        loss = targets.loss_name()
         network = Network(
             units,
             activations,
@@ -539,14 +532,15 @@ class BaseMLPPrimer(
             last = "identity"
         init_acts = [*activations, last]
         self.weight_init_ = [resolve_init(self.weight_init, act) for act in init_acts]
-        if self.weight_init == "auto" and self._auto_output_init() is not None:
-            self.weight_init_[-1] = self._auto_output_init()
+        output_init = targets.auto_output_init(self.solver)
+        if self.weight_init == "auto" and output_init is not None:
+            self.weight_init_[-1] = output_init
         params = network.init_params(
             self._random_state,
             self.weight_init_,
             init_acts,
             self.bias_init,
-            Y=Y if self._starts_at_baseline(incremental) else None,
+            Y=Y if targets.starts_at_baseline(incremental) else None,
             sample_weight=sample_weight,
         )
         stats = network.init_stats()
@@ -630,14 +624,6 @@ class BaseMLPPrimer(
             input_noise=self.input_noise,
             batch_norm_momentum=self.batch_norm_momentum,
         )
-
-    def _stratify_labels(self, Y):
-        """Labels to stratify the validation split on (None: do not stratify)."""
-        return None
-
-    @abstractmethod
-    def _decode_targets(self, Y):
-        """Map encoded targets back to the user's labels or scale (for scorers)."""
 
     def _new_optimizer(self, network):
         options = {

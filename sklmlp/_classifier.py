@@ -1,112 +1,25 @@
 """The public classifier, whole: parameters, documentation, labels, predictions.
 
 :class:`MLPClassifierPrimer` declares its parameters (constructor, constraint
-table, docstring), encodes class labels (binary, multiclass, multilabel) as
-indicators, picks the core loss, scores raw outputs for early stopping and
-turns outputs back into labels and probabilities. Fitting is shared with the
-regressor (:mod:`sklmlp._base`).
+table, docstring), weights the classes and turns outputs into labels and
+probabilities. Its targets object (:class:`sklmlp._targets.ClassificationTargets`)
+encodes class labels (binary, multiclass, multilabel) as indicators, picks the
+core loss and scores raw outputs for early stopping. Fitting is shared with
+the regressor (:mod:`sklmlp._base`).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    check_classification_targets,
-    type_of_target,
-    unique_labels,
-)
-from sklearn.utils.validation import check_array, column_or_1d
+from sklearn.utils.validation import check_array
 
 from ._base import BaseMLPPrimer
-from ._core.losses import log_binary_logistic, log_logistic, log_softmax
 from ._docstrings import with_shared_docs
-
-try:  # scikit-learn's private cache of np.unique(y), only a speed-up
-    from sklearn.utils._unique import attach_unique
-except ImportError:  # pragma: no cover - a scikit-learn without it
-
-    def attach_unique(y):
-        """Return ``y`` unchanged."""
-        return y
-
-
-# (loss parameter, multiclass?) -> core loss
-_CLASSIFIER_LOSSES = {
-    ("log_loss", True): "softmax_log_loss",
-    ("log_loss", False): "logistic_log_loss",
-    ("hinge", True): "multiclass_hinge",
-    ("hinge", False): "binary_hinge",
-}
-
-
-@dataclass(frozen=True)
-class _TargetKind:
-    """How one type of target maps the network's raw scores back to labels.
-
-    ``labels(estimator, scores)``: the predicted labels (a positive score is a
-    positive label); ``log_proba(scores)``: log-probabilities, computed stably
-    from the logits; ``stratify(Y)``: labels to stratify a held-out split on,
-    or None; ``correct(scores, Y)``: whether each sample is predicted right.
-    """
-
-    labels: Callable
-    log_proba: Callable
-    stratify: Callable
-    correct: Callable
-
-
-def _argmax_labels(estimator, scores):
-    return estimator.classes_.take(scores.argmax(axis=1))
-
-
-def _sign_labels(estimator, scores):
-    # What LabelBinarizer.inverse_transform returns, without its 20 us of
-    # checks (a third of a single-row predict).
-    return estimator.classes_[(scores[:, 0] > 0).astype(np.intp)]
-
-
-def _multilabel_labels(estimator, scores):
-    return estimator._label_binarizer.inverse_transform(scores, threshold=0.0)
-
-
-def _argmax_correct(scores, Y):
-    return scores.argmax(axis=1) == Y.argmax(axis=1)
-
-
-def _sign_correct(scores, Y):
-    return np.all((scores > 0) == (Y > 0.5), axis=1)
-
-
-def _single_column(Y):
-    return Y[:, 0] if Y.shape[1] == 1 else None
-
-
-# LabelBinarizer's y_type_ -> how its targets and scores are read.
-_TARGET_KINDS = {
-    # The held-out split is stratified only where scikit-learn's MLP stratifies
-    # it, a single output column: a binary target or one label. Its multiclass
-    # split is random (its one-hot targets have n_classes columns), and so is
-    # this one, so that early stopping holds out the same rows.
-    "multiclass": _TargetKind(
-        _argmax_labels,
-        log_softmax,
-        lambda Y: None,
-        _argmax_correct,
-    ),
-    "binary": _TargetKind(
-        _sign_labels, log_binary_logistic, _single_column, _sign_correct
-    ),
-    "multilabel-indicator": _TargetKind(
-        _multilabel_labels, log_logistic, _single_column, _sign_correct
-    ),
-}
+from ._targets import ClassificationTargets
 
 
 @with_shared_docs
@@ -254,102 +167,12 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
 
     # -- targets ------------------------------------------------------------------
 
-    def _encode_targets(self, y, dtype, first_pass, incremental, classes):
-        if classes is not None and np.ndim(classes) != 1:
-            raise ValueError(
-                "classes must be a 1-D array-like of every class label, got "
-                f"{classes!r}."
-            )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if y.ndim == 1 and y.dtype.kind in "biuf":
-            # The target checks and the binarizer below each call np.unique(y);
-            # computed once and attached to a view of y, they share it (1.4 ms
-            # -> 0.5 ms on 20,000 labels). Only for numbers: np.unique of mixed
-            # objects raises before scikit-learn's own message can.
-            y = attach_unique(y)
-        check_classification_targets(y)
-        target_type = type_of_target(y)
-        if target_type == "multiclass-multioutput":
-            # Caught here, before partial_fit's unique_labels fails on it with
-            # a message that prints all of y.
-            raise ValueError(
-                "Multioutput target data is not supported: y is "
-                "multiclass-multioutput (a column with more than two classes). "
-                "Use one classifier per output, e.g. "
-                "sklearn.multioutput.MultiOutputClassifier."
-            )
-        multilabel = target_type.startswith("multilabel")
-        if first_pass:
-            binarizer = LabelBinarizer()
-            if incremental and not multilabel:
-                if classes is None:
-                    raise ValueError(
-                        "classes must be passed on the first call to partial_fit."
-                    )
-                binarizer.fit(np.asarray(classes))
-                self._check_known_classes(unique_labels(y), binarizer.classes_)
-            else:
-                binarizer.fit(y)
-            if len(binarizer.classes_) < 2 and not multilabel:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes in "
-                    f"the data, but the data contains only one class: "
-                    f"{binarizer.classes_[0]!r}."
-                )
-            self._label_binarizer = binarizer
-            self.classes_ = binarizer.classes_
-        else:
-            # A column of labels has passed the target checks above: its classes
-            # are np.unique's (unique_labels would check its type twice more,
-            # 70 us of a 0.7 ms partial_fit call on 200 rows).
-            seen = np.unique(y) if y.ndim == 1 else unique_labels(y)
-            if classes is not None and not np.array_equal(
-                unique_labels(classes), self.classes_
-            ):
-                raise ValueError(
-                    f"`classes={classes!r}` is not the same as on the first call "
-                    f"to partial_fit, was: {self.classes_!r}."
-                )
-            if self.warm_start and not incremental:
-                if set(seen) != set(self.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit. Previously got "
-                        f"{self.classes_}, `y` has {seen}"
-                    )
-            else:
-                self._check_known_classes(seen, self.classes_)
-        return self._indicators(y)
+    _targets_type = ClassificationTargets
 
-    def _indicators(self, y):
-        """Class indicators of ``y`` as bool: what ``LabelBinarizer.transform`` gives.
-
-        Indicators are kept as bool, as scikit-learn does: the network casts each
-        batch to the model's dtype, and the full set costs 1 byte a cell. For a
-        column of labels the codes come from one ``searchsorted`` on the sorted
-        classes, several times faster than the binarizer's sparse detour (1.2 ms
-        -> 0.2 ms on 20,000 labels); anything else goes through the binarizer.
-        """
-        binarizer = self._label_binarizer
-        classes = binarizer.classes_
-        if binarizer.y_type_ in ("binary", "multiclass") and y.ndim == 1:
-            codes = np.searchsorted(classes, y)
-            np.minimum(codes, len(classes) - 1, out=codes)
-            if np.array_equal(classes[codes], y):  # every label is a known class
-                if binarizer.y_type_ == "binary":
-                    return (codes == 1)[:, None]
-                return codes[:, None] == np.arange(len(classes))
-        return binarizer.transform(y).astype(bool)
-
-    @staticmethod
-    def _check_known_classes(seen, known):
-        unknown = np.setdiff1d(seen, known)
-        if len(unknown):
-            raise ValueError(
-                f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                f"{known}. 'y' has {seen}."
-            )
+    def _new_targets(self):
+        return ClassificationTargets(
+            loss=self.loss, class_weight=self.class_weight, owner=type(self).__name__
+        )
 
     def _sample_weight(self, sample_weight, X, y):
         sample_weight = super()._sample_weight(sample_weight, X, y)
@@ -375,42 +198,6 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
                 "least one sample must have a positive weight."
             )
         return weights
-
-    def _multiclass(self):
-        return self._label_binarizer.y_type_ == "multiclass"
-
-    def _starts_at_baseline(self, incremental):
-        # class_weight reweights the classes on purpose, often by orders of
-        # magnitude: the output layer starts at the reweighted class
-        # frequencies (the best constant model) instead of spending its first
-        # epochs learning them. Without it the biases are scikit-learn's draws,
-        # so the path stays scikit-learn's. Not for partial_fit: its first
-        # chunk may miss classes (that is what `classes=` is for), and a
-        # class without rows would start at log(eps) = -36, out of reach.
-        return self.class_weight is not None and not incremental
-
-    def _loss_name(self, n_outputs):
-        return _CLASSIFIER_LOSSES[self.loss, self._multiclass()]
-
-    def _loss_param(self, core_loss):
-        return {core: param for (param, _), core in _CLASSIFIER_LOSSES.items()}[
-            core_loss
-        ]
-
-    def _target_kind(self):
-        return _TARGET_KINDS[self._label_binarizer.y_type_]
-
-    def _stratify_labels(self, Y):
-        return self._target_kind().stratify(Y)
-
-    def _decode_targets(self, Y):
-        # The labels predict() gives for scores of +1 where an indicator is
-        # set and -1 where it is not.
-        return self._target_kind().labels(self, 2.0 * Y - 1.0)
-
-    def _score_from_scores(self, scores, Y, sample_weight):
-        correct = self._target_kind().correct(scores, Y)
-        return float(np.average(correct, weights=sample_weight))
 
     # -- fitting ------------------------------------------------------------------
 
@@ -514,14 +301,14 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         array([0, 1, 2])
         """
         scores = self._raw_scores(X)  # first: an unfitted model says so
-        return self._target_kind().labels(self, scores)
+        return self._targets.labels(scores, self.classes_)
 
     def _has_proba(self):
         # A fitted model answers for the loss it was trained with, whatever
         # set_params did since: margins are not probabilities.
         loss = self.loss
         if "_network" in self.__dict__:
-            loss = self._loss_param(self._network.loss_kind.name)
+            loss = ClassificationTargets.loss_param(self._network.loss_kind.name)
         if loss != "log_loss":
             raise AttributeError(
                 f"predict_proba is not available with loss={loss!r}; use "
@@ -599,7 +386,7 @@ class MLPClassifierPrimer(ClassifierMixin, BaseMLPPrimer):
         True
         """
         scores = self._raw_scores(X)  # first: an unfitted model says so
-        log_p = self._target_kind().log_proba(scores)
+        log_p = self._targets.log_proba(scores)
         return np.maximum(log_p, np.log(np.finfo(log_p.dtype).tiny))
 
     def score(self, X, y, sample_weight=None):

@@ -180,6 +180,10 @@ class FittedNetworkMixin:
         # A copy: on Python >= 3.11 object.__getstate__ returns the instance's
         # own __dict__, and pickling must not add the stamp to the estimator.
         state = dict(super().__getstate__())
+        # The targets object is derived from the fitted attributes saved beside
+        # it (classes_, y_scale_, ...): saved files keep the layout of 0.2.0,
+        # and skops needs no new trusted type.
+        state.pop("_targets", None)
         state["_sklmlp_version"] = __version__
         return state
 
@@ -195,6 +199,9 @@ class FittedNetworkMixin:
             # sklmlp 0.1 and 0.2 kept the per-epoch records as lists.
             state = dict(state)
             history_from_records(state)
+        if "coefs_" in state and "_targets" not in state:
+            state = dict(state)
+            state["_targets"] = self._targets_type.from_fitted(state)
         super().__setstate__(state)
 
     def _upgrade_state(self, state):

@@ -1,22 +1,21 @@
 """The public regressor, whole: parameters, documentation, targets, predictions.
 
 :class:`MLPRegressorPrimer` declares its parameters (constructor, constraint
-table, docstring), checks real-valued targets, standardizes them
-(``normalize_y``), scores raw outputs with :math:`R^2` for early stopping and
-maps outputs back to the targets' scale. Fitting is shared with the classifier
-(:mod:`sklmlp._base`).
+table, docstring) and maps outputs back to the targets' scale. Its targets
+object (:class:`sklmlp._targets.RegressionTargets`) checks real-valued
+targets, standardizes them (``normalize_y``), says how the output layer starts
+and scores raw outputs with :math:`R^2` for early stopping. Fitting is shared
+with the classifier (:mod:`sklmlp._base`).
 """
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseMLPPrimer
-from ._core.losses import LOSSES
 from ._docstrings import with_shared_docs
+from ._targets import RegressionTargets
 
 
 @with_shared_docs
@@ -177,43 +176,12 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
 
     _y_checks = {"y_numeric": True}
 
-    def _encode_targets(self, y, dtype, first_pass, incremental, classes):
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if self.loss == "poisson" and np.any(y < 0):
-            raise ValueError(
-                "Some value(s) of y are negative which is not allowed for Poisson "
-                "regression (loss='poisson' needs y >= 0)."
-            )
-        # y is finite (validated); in a float32 model it may still overflow.
-        with np.errstate(over="ignore"):
-            Y = np.asarray(y, dtype=dtype)
-        if not np.isfinite(Y).all():
-            raise ValueError(
-                f"y has values too large for the model's {np.dtype(dtype)} "
-                f"arithmetic (largest magnitude {np.max(np.abs(y)):.3g}, limit "
-                f"{np.finfo(dtype).max:.3g}). Scale the targets, or train in "
-                "float64 (pass X as float64)."
-            )
-        return Y.reshape(-1, 1) if Y.ndim == 1 else Y
+    _targets_type = RegressionTargets
 
-    def _loss_name(self, n_outputs):
-        return self.loss
-
-    def _scale_targets(self, Y, sample_weight, first_pass):
-        if first_pass:
-            # The scaling is fixed by the first fit (or first partial_fit
-            # chunk); warm starts and later chunks train on the same scale.
-            self._normalized_y = bool(self._param("normalize_y"))
-            self.y_offset_ = self.y_scale_ = None
-            scaling = LOSSES[self.loss].target_scaling
-            if self._normalized_y and scaling is not None:
-                offset, scale = scaling(Y, sample_weight)
-                self.y_offset_ = offset.astype(Y.dtype)
-                self.y_scale_ = scale.astype(Y.dtype)
-        if self.y_scale_ is None:
-            return Y
-        return (Y - self.y_offset_) / self.y_scale_
+    def _new_targets(self):
+        return RegressionTargets(
+            loss=self.loss, normalize_y=bool(self._param("normalize_y"))
+        )
 
     def _upgrade_state(self, state):
         # A model saved before normalize_y trained on its targets as given.
@@ -221,40 +189,6 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
             state.setdefault("normalize_y", False)
             state.update(_normalized_y=False, y_offset_=None, y_scale_=None)
         return super()._upgrade_state(state)
-
-    def _built_options(self):
-        return {**super()._built_options(), "normalize_y": self._normalized_y}
-
-    def _starts_at_baseline(self, incremental):
-        # Poisson's answer to the targets' scale (log link): the output bias
-        # starts at the log of the mean target, the intercept-only model.
-        # normalize_y=False keeps scikit-learn's random start.
-        return self._param("normalize_y")
-
-    def _auto_output_init(self):
-        # On rescaled targets, Adam starts from the best constant model: zero
-        # output weights and bias predict the mean target (its step leaves
-        # zero at full speed whatever the gradient's size). Measured on 6
-        # regression families it never lost to Glorot's random output layer
-        # and gained up to 0.06 R^2 (benchmarks/bench_defaults.py); with plain
-        # SGD, whose steps scale with the gradient, the hidden layers would
-        # wait for the output weights to grow, and it lost.
-        if self._param("normalize_y") and self.solver == "adam":
-            return "zeros"
-        return None
-
-    def _decode_targets(self, Y):
-        if self.y_scale_ is not None:
-            Y = Y * self.y_scale_ + self.y_offset_
-        return Y.ravel() if Y.shape[1] == 1 else Y
-
-    def _score_from_scores(self, scores, Y, sample_weight):
-        # Targets and predictions on the network's scale: R^2 is the same as
-        # on the original scale (an affine map of both, per output).
-        predictions = self._network.output_activation(scores)
-        if not np.isfinite(predictions).all():
-            return np.nan
-        return float(r2_score(Y, predictions, sample_weight=sample_weight))
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)

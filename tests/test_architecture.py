@@ -115,6 +115,13 @@ _FORBIDDEN = {
     "_history.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_callback_protocol.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_sklearn_callbacks.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
+    "_targets.py": (
+        *_ESTIMATORS,
+        "sklmlp._fitted",
+        "sklmlp._training",
+        "sklmlp._history",
+        "sklmlp.callbacks",
+    ),
     "_parameters.py": (*_ESTIMATORS, "sklmlp.callbacks"),
     "_fitted.py": (*_ESTIMATORS, "sklmlp.callbacks"),
     "_base.py": ("sklmlp._classifier", "sklmlp._regressor", "sklmlp.callbacks"),

@@ -265,7 +265,7 @@ def test_class_indicators_match_the_label_binarizer(y):
     # np.unique(y) is computed once and cached on a view of y: none of that
     # view's dtype metadata may leak into the fitted classes.
     assert clf.classes_.dtype.metadata is None
-    indicators = clf._indicators(y)
+    indicators = clf._targets.indicators(y)
     assert indicators.dtype == bool
     np.testing.assert_array_equal(indicators, LabelBinarizer().fit(y).transform(y))
     # A label that is not a class (partial_fit rejects it first) must not take a
@@ -278,7 +278,7 @@ def test_class_indicators_match_the_label_binarizer(y):
         return  # bool: both values are classes already
     expected = clf._label_binarizer.transform(unknown).astype(bool)
     assert not expected[-1].any() or len(clf.classes_) == 2
-    np.testing.assert_array_equal(clf._indicators(unknown), expected)
+    np.testing.assert_array_equal(clf._targets.indicators(unknown), expected)
 
 
 @pytest.mark.parametrize(
