@@ -14,9 +14,10 @@ a huge ``n_iter_no_change`` keep either from stopping early. Three tables:
 2. memory: peak traced memory during ``fit`` (tracemalloc sees NumPy's
    allocations), and the dtype of sklmlp's fitted parameters;
 3. prediction: the time of one ``predict`` call on one row and on 10,000 rows;
-4. batch normalization: sklmlp's seconds per epoch with ``batch_norm=True``
-   against the same net without it (adam, the large workload by default),
-   interleaved round by round.
+4. batch normalization and the tabular defaults: sklmlp's seconds per epoch
+   with ``batch_norm=True``, and with ``defaults='tabular'`` (the input scaling
+   inside the network), each against the same net on scikit-learn's path
+   (adam, the large workload by default), interleaved round by round.
 
 ``python benchmarks/bench_training.py`` (what ``make bench`` runs) takes a few
 minutes on two cores; ``--quick`` is a smoke run of well under a minute. The
@@ -108,10 +109,11 @@ def make_estimator(library, task, hidden, batch_size, solver, max_iter, **extra)
     if library == "sklearn":
         return (MLPClassifier if classification else MLPRegressor)(**params)
     # scikit-learn's path (defaults='sklearn': inputs and targets as given),
-    # so that both libraries do the same arithmetic.
+    # so that both libraries do the same arithmetic, unless extra says otherwise.
+    extra = {"defaults": "sklearn", **extra}
     if classification:
-        return MLPClassifierPrimer(**params, defaults="sklearn", **extra)
-    return MLPRegressorPrimer(**params, defaults="sklearn", **extra)
+        return MLPClassifierPrimer(**params, **extra)
+    return MLPRegressorPrimer(**params, **extra)
 
 
 def n_params(hidden, n_features, n_outputs):
@@ -217,8 +219,11 @@ def time_predictions(args, row, X_test):
     return pred
 
 
-def time_batch_norm(args, data):
-    """sklmlp's seconds per epoch with and without batch normalization."""
+def time_option(args, data, option):
+    """sklmlp's seconds per epoch with ``option`` (a dict of parameters) and without.
+
+    Paired: each round fits both, alternating which goes first.
+    """
     name = args.batch_norm_workload
     if name not in args.workloads or "adam" not in args.solvers:
         return []
@@ -232,7 +237,7 @@ def time_batch_norm(args, data):
             for flag in (False, True) if r % 2 == 0 else (True, False):
                 est = make_estimator(
                     "sklmlp", task, hidden, batch_size, "adam", args.epochs,
-                    batch_norm=flag,
+                    **(option if flag else {}),
                 )  # fmt: skip
                 seconds[flag] = seconds_per_epoch(est, X, y)
             row["plain"] = min(row["plain"], seconds[False])
@@ -241,6 +246,20 @@ def time_batch_norm(args, data):
         row["loss"] = float(est.loss_)
         rows.append(row)
     return rows
+
+
+def time_batch_norm(args, data):
+    """sklmlp's seconds per epoch with and without batch normalization."""
+    return time_option(args, data, {"batch_norm": True})
+
+
+def time_tabular_defaults(args, data):
+    """sklmlp's seconds per epoch with its tabular defaults and scikit-learn's path.
+
+    The tabular defaults add the input scaling (the network's first step, every
+    batch) and change Adam's beta_2 (no cost).
+    """
+    return time_option(args, data, {"defaults": "tabular"})
 
 
 def run(args):
@@ -277,7 +296,11 @@ def run(args):
         if row["solver"] == args.solvers[0]:
             predictions.append(time_predictions(args, row, X_test))
         del row["models"]
-    return peaks, rows, predictions, time_batch_norm(args, data)
+    options = {
+        "batch_norm": time_batch_norm(args, data),
+        "tabular": time_tabular_defaults(args, data),
+    }
+    return peaks, rows, predictions, options
 
 
 # -- report ---------------------------------------------------------------------
@@ -322,18 +345,34 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
-def format_batch_norm(rows):
+# What the paired option rows compare: title, the two column heads.
+OPTION_ROWS = {
+    "batch_norm": (
+        "Batch normalization: sklmlp, adam, seconds per epoch with batch_norm=True "
+        "and without",
+        "s/ep plain",
+        "s/ep bn",
+    ),
+    "tabular": (
+        "Tabular defaults: sklmlp, adam, seconds per epoch with defaults='tabular' "
+        "(input scaling inside the network, beta_2=0.95) and defaults='sklearn'",
+        "s/ep skl",
+        "s/ep tab",
+    ),
+}
+
+
+def format_option(kind, rows):
     if not rows:
         return []
+    title, plain, option = OPTION_ROWS[kind]
     out = [
         "",
-        "Batch normalization: sklmlp, adam, seconds per epoch with batch_norm=True "
-        "and without (best of the rounds); cost = with / without; paired: median "
-        "over rounds of the ratio of the two fits of a round.",
+        f"{title} (best of the rounds); cost = with / without; paired: median over "
+        "rounds of the ratio of the two fits of a round.",
     ]
     head = (
-        f"{'workload':<10} {'dtype':<7}{'s/ep plain':>11} {'s/ep bn':>8}"
-        f"{'cost':>6} {'paired':>7}"
+        f"{'workload':<10} {'dtype':<7}{plain:>11} {option:>8}{'cost':>6} {'paired':>7}"
     )
     out += [head, "-" * len(head)]
     for r in rows:
@@ -344,7 +383,7 @@ def format_batch_norm(rows):
     return out
 
 
-def format_report(args, peaks, results, predictions, batch_norm=()):
+def format_report(args, peaks, results, predictions, options=None):
     out = [
         f"matmul peak (one {args.matmul_n}x{args.matmul_n} A @ B): "
         + ", ".join(f"{d} {g:.1f} GFLOP/s" for d, g in peaks.items()),
@@ -420,8 +459,11 @@ def format_report(args, peaks, results, predictions, batch_norm=()):
             f"{ratio(p['many_sklearn'], p['many_sklmlp']):6.2f}"
             f"{p['agree']:>8} {p['out_dtype']:>8}"
         )
-    out += format_batch_norm(batch_norm)
+    options = options or {}
+    for kind, rows in options.items():
+        out += format_option(kind, rows)
     out += ["", "Targets (read, never asserted):"] + summary(results, predictions)
+    batch_norm = options.get("batch_norm")
     if batch_norm:
         costs = [np.median(r["pairs"]) for r in batch_norm]
         verdict = "met" if max(costs) <= 1.25 else "NOT met"
@@ -545,8 +587,8 @@ def main(argv=None):
     with limits:
         print(environment(args), flush=True)
         start = time.perf_counter()
-        peaks, results, predictions, batch_norm = run(args)
-        print(format_report(args, peaks, results, predictions, batch_norm))
+        peaks, results, predictions, options = run(args)
+        print(format_report(args, peaks, results, predictions, options))
         print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 

@@ -276,9 +276,9 @@ def _scaled_inputs(g, model, X):
     z = g.node(
         "Div", [g.node("Sub", [X, g.const(center)]), g.const(model.input_scale_)]
     )
-    # z / sqrt(1 + (z / bound)^2), as the estimator computes it with hypot.
-    # Clipped first to +-1e18 (where the result is the bound to float64's
-    # precision), so that z^2 overflows neither float32 nor float64.
+    # z / sqrt(1 + (z / bound)^2), clipped first to +-1e18 (where the result is
+    # the bound to working precision) as the estimator computes it, so that
+    # the square overflows neither float32 nor float64.
     z = g.node("Clip", [z, g.const(-1e18), g.const(1e18)])
     u = g.node("Div", [z, g.const(BOUND)])
     root = g.node("Sqrt", [g.node("Add", [g.node("Mul", [u, u]), g.const(1.0)])])

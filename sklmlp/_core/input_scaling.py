@@ -108,13 +108,18 @@ def fit_input_scaling(X, sample_weight=None, kind="robust"):
     return center, scale
 
 
+# Beyond this the clipped value is the bound to working precision (float32's
+# too), and (_LIMIT / bound)^2 still fits in float32.
+_LIMIT = 1e18
+
+
 def smooth_clip(Z, bound):
     """Return ``Z / sqrt(1 + (Z / bound)**2)``, computed in place.
 
     Parameters
     ----------
     Z : ndarray
-        Values to clip; overwritten.
+        Values to clip, floating point; overwritten.
     bound : float
         The limit the values approach, in absolute value.
 
@@ -123,9 +128,16 @@ def smooth_clip(Z, bound):
     ndarray
         ``Z``, clipped.
     """
-    # Z / hypot(1, Z / bound) neither overflows for huge Z (hypot does not) nor
-    # loses precision near 0.
-    Z /= np.hypot(1.0, Z / bound)
+    # First clipped hard to +-1e18, where the result is the bound to working
+    # precision: the square below then overflows no float type, and +-inf
+    # (inputs beyond the dtype's range) maps to +-bound. The ONNX export
+    # computes the same formula.
+    np.clip(Z, -_LIMIT, _LIMIT, out=Z)
+    root = Z * (1.0 / bound)
+    root *= root
+    root += 1.0
+    np.sqrt(root, out=root)
+    Z /= root
     return Z
 
 
@@ -160,7 +172,4 @@ def scale_inputs(X, center, scale, dtype, bound=BOUND):
         # reports the non-finite output).
         Z = np.subtract(X, center.astype(dtype), dtype=dtype)
         Z /= scale.astype(dtype)
-    if bound is None:
-        return Z
-    limit = np.finfo(dtype).max
-    return smooth_clip(np.clip(Z, -limit, limit, out=Z), bound)
+    return Z if bound is None else smooth_clip(Z, bound)
