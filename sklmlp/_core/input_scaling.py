@@ -27,6 +27,8 @@ clipping maps 0 to 0.
 import numpy as np
 import scipy.sparse as sp
 
+from .losses import _standardize
+
 __all__ = ["BOUND", "SCALINGS", "fit_input_scaling", "scale_inputs", "smooth_clip"]
 
 BOUND = 5.0
@@ -58,14 +60,10 @@ def _weighted_quantiles(X, sample_weight, fractions):
 
 
 def _standard(X, sample_weight):
-    # On u = X / max|X| per column, so that the squares of values near the
-    # float64 limit do not overflow.
-    peak = np.abs(X).max(axis=0)
-    peak = np.where(peak > 0, peak, 1.0)
-    u = X / peak
-    center = np.average(u, axis=0, weights=sample_weight)
-    variance = np.average((u - center) ** 2, axis=0, weights=sample_weight)
-    return center * peak, np.sqrt(variance) * peak
+    # The weighted mean and standard deviation, computed as the regressor
+    # standardizes its targets (overflow-safe near the float64 limit; a
+    # constant column gets a scale of 1).
+    return _standardize(X, sample_weight)
 
 
 def _robust(X, sample_weight):
