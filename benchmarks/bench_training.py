@@ -17,7 +17,11 @@ a huge ``n_iter_no_change`` keep either from stopping early. Three tables:
 4. batch normalization and the tabular defaults: sklmlp's seconds per epoch
    with ``batch_norm=True``, and with ``defaults='tabular'`` (the input scaling
    inside the network), each against the same net on scikit-learn's path
-   (adam, the large workload by default), interleaved round by round.
+   (adam, the large workload by default), interleaved round by round;
+5. PyTorch on the CPU, when torch is importable (``--torch auto``, the
+   default): the same network, data, batch size and epochs trained as a PyTorch
+   user writes it (``torch_reference.py``), timed in the same rounds as the two
+   others (adam and sgd rows), with its share of the matrix-multiply peak.
 
 ``python benchmarks/bench_training.py`` (what ``make bench`` runs) takes a few
 minutes on two cores; ``--quick`` is a smoke run of well under a minute. The
@@ -39,6 +43,7 @@ from contextlib import nullcontext
 import numpy as np
 import scipy
 import sklearn
+import torch_reference
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -55,6 +60,8 @@ WORKLOADS = {
 SOLVERS = ("adam", "sgd", "lbfgs")
 DTYPES = ("float64", "float32")
 LIBRARIES = ("sklearn", "sklmlp")
+# The solvers PyTorch has in the same form (its L-BFGS is another algorithm).
+TORCH_SOLVERS = ("adam", "sgd")
 
 
 # -- data and estimators --------------------------------------------------------
@@ -170,21 +177,36 @@ def time_case(args, row, X, y, first):
     solver = row["solver"]
     max_iter = args.lbfgs_iter if solver == "lbfgs" else args.epochs
     seconds = {}
-    for lib in LIBRARIES if first else LIBRARIES[::-1]:
-        est = make_estimator(lib, task, hidden, batch_size, solver, max_iter)
-        seconds[lib] = seconds_per_epoch(est, X, y)
+    libraries = LIBRARIES if first else LIBRARIES[::-1]
+    with_torch = args.torch and solver in TORCH_SOLVERS
+    if with_torch:
+        libraries = ("torch", *libraries) if first else (*libraries, "torch")
+    for lib in libraries:
+        if lib == "torch":
+            seconds[lib], row["loss_torch"] = torch_reference.seconds_per_epoch(
+                task, hidden, batch_size, solver, max_iter, X, y
+            )
+        else:
+            est = make_estimator(lib, task, hidden, batch_size, solver, max_iter)
+            seconds[lib] = seconds_per_epoch(est, X, y)
+            row["models"][lib] = est
         row[f"time_{lib}"] = min(row.get(f"time_{lib}", np.inf), seconds[lib])
-        row["models"][lib] = est
-    # The two fits of a round ran back to back, under the same load: their
-    # ratio does not mix a quiet minute of one library with a busy one of the
-    # other, as the ratio of the two best times can.
+    # The fits of a round ran back to back, under the same load: their ratio
+    # does not mix a quiet minute of one library with a busy one of the other,
+    # as the ratio of the best times can.
     row.setdefault("pairs", []).append(ratio(seconds["sklearn"], seconds["sklmlp"]))
+    if with_torch:
+        row.setdefault("torch_pairs", []).append(
+            ratio(seconds["torch"], seconds["sklmlp"])
+        )
 
 
 def finish_case(row, X, y, X_test, y_test):
     """Throughput, losses, scores, the loss curves' gap and peak memory of a case."""
     task, n_features, hidden, batch_size, n_outputs = WORKLOADS[row["workload"]]
     flops = 6.0 * X.shape[0] * n_params(hidden, n_features, n_outputs)
+    if "time_torch" in row:
+        row["gflops_torch"] = flops / row["time_torch"] / 1e9
     for lib in LIBRARIES:
         est = row["models"][lib]
         row[f"gflops_{lib}"] = flops / row[f"time_{lib}"] / 1e9
@@ -281,10 +303,13 @@ def run(args):
         for row in rows:
             X, y, _, _ = data[row["workload"], row["dtype"]]
             time_case(args, row, X, y, first=r % 2 == 0)
+            torch_time = (
+                f", torch {row['time_torch']:.4f}" if "time_torch" in row else ""
+            )
             print(
                 f"  round {r + 1}: {row['workload']} {row['dtype']} "
                 f"{row['solver']}: sklearn {row['time_sklearn']:.4f} s/epoch, "
-                f"sklmlp {row['time_sklmlp']:.4f} s/epoch (best so far)",
+                f"sklmlp {row['time_sklmlp']:.4f}{torch_time} (best so far)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -333,6 +358,8 @@ def environment(args):
         lines.append("BLAS: threadpoolctl not installed")
     if args.blas_threads:
         lines.append(f"BLAS threads limited to {args.blas_threads} (--blas-threads)")
+    if args.torch:
+        lines.append(torch_reference.describe())
     lines.append(
         f"n_samples={args.n_samples}, n_test={args.n_test}, {args.epochs} epochs "
         f"(lbfgs: {args.lbfgs_iter} iterations), best of {args.repeats} fit(s); "
@@ -459,6 +486,7 @@ def format_report(args, peaks, results, predictions, options=None):
             f"{ratio(p['many_sklearn'], p['many_sklmlp']):6.2f}"
             f"{p['agree']:>8} {p['out_dtype']:>8}"
         )
+    out += format_torch(results)
     options = options or {}
     for kind, rows in options.items():
         out += format_option(kind, rows)
@@ -472,6 +500,38 @@ def format_report(args, peaks, results, predictions, options=None):
             f"{len(costs)} cases: {verdict}"
         )
     return "\n".join(out)
+
+
+def format_torch(results):
+    """The table against PyTorch: the rows timed with torch too."""
+    rows = [r for r in results if "time_torch" in r]
+    if not rows:
+        return []
+    out = [
+        "",
+        "Against PyTorch on the CPU (same network, data, batch size and epochs, "
+        "timed in the same rounds). ratio = torch / sklmlp of the best times "
+        "(above 1: sklmlp is faster); paired: median over rounds of the ratio of "
+        "the two fits of a round; %pk = share of the matmul peak in the row's "
+        "dtype; loss: mean batch objective of the last epoch.",
+    ]
+    head = (
+        f"{'workload':<10} {'dtype':<7} {'solver':<6}"
+        f"{'s/ep torch':>11} {'s/ep ours':>10} {'ratio':>6} {'paired':>6}"
+        f"{'%pk torch':>10} {'%pk ours':>9}{'loss torch':>11} {'loss ours':>10}"
+    )
+    out += [head, "-" * len(head)]
+    for r in rows:
+        out.append(
+            f"{r['workload']:<10} {r['dtype']:<7} {r['solver']:<6}"
+            f"{r['time_torch']:11.4f} {r['time_sklmlp']:10.4f} "
+            f"{ratio(r['time_torch'], r['time_sklmlp']):6.2f} "
+            f"{np.median(r['torch_pairs']):6.2f}"
+            f"{100 * r['gflops_torch'] / r['peak']:9.0f}% "
+            f"{100 * r['gflops_sklmlp'] / r['peak']:7.0f}%"
+            f"{r['loss_torch']:11.5f} {r['loss_sklmlp']:10.5f}"
+        )
+    return out
 
 
 def summary(results, predictions):
@@ -521,6 +581,17 @@ def summary(results, predictions):
         ),
         "  peak memory while fitting >= 1x:   " + describe(ratios(results, "mem"), 1),
     ]
+    with_torch = [r for r in results if "time_torch" in r]
+    if with_torch:
+        paired_torch = [np.median(r["torch_pairs"]) for r in with_torch]
+        lines.append(
+            "  torch / sklmlp, s/epoch   >= 1x:   "
+            + describe(
+                [ratio(r["time_torch"], r["time_sklmlp"]) for r in with_torch], 1
+            )
+            + f"\n{'':35}(paired: min {min(paired_torch):.2f}x, "
+            f"median {np.median(paired_torch):.2f}x)"
+        )
     for dtype in DTYPES:
         diffs = [
             abs(r["loss_sklearn"] - r["loss_sklmlp"])
@@ -559,6 +630,12 @@ def parse_args(argv=None):
         help="workload of the batch normalization rows (adam)",
     )
     parser.add_argument(
+        "--torch",
+        choices=("auto", "no"),
+        default="auto",
+        help="time PyTorch too when it is importable (auto, the default) or not",
+    )
+    parser.add_argument(
         "--blas-threads",
         type=int,
         default=None,
@@ -569,6 +646,7 @@ def parse_args(argv=None):
         args.n_samples, args.n_test, args.n_predict = 2_000, 1_000, 1_000
         args.epochs, args.lbfgs_iter, args.repeats = 2, 3, 1
         args.budget, args.matmul_n = 0.05, 512
+    args.torch = args.torch == "auto" and torch_reference.available()
     args.workloads = args.workloads.split(",")
     args.solvers = args.solvers.split(",")
     args.dtypes = args.dtypes.split(",")
