@@ -37,7 +37,7 @@ def test_bench_training_reports_every_case(scripts, capsys):
     bench_training.main(
         [
             *TINY, "--workloads", "small,regression", "--solvers", "adam,lbfgs",
-            "--batch-norm-workload", "small",
+            "--batch-norm-workload", "small", "--torch", "no",
         ]
     )  # fmt: skip
     out = capsys.readouterr().out
@@ -63,6 +63,54 @@ def test_bench_training_reports_every_case(scripts, capsys):
     assert diff64 < 1e-12
     assert diff32 < 1e-4
     assert "float32 data -> sklmlp parameters in float32" in out
+
+
+def test_bench_training_torch_column_reports_the_measured_times(
+    scripts, capsys, monkeypatch
+):
+    # torch is never needed by the tests: a stand-in with known times checks
+    # that the column reports what was measured, on adam and sgd rows only.
+    bench_training, _ = scripts
+    reference = bench_training.torch_reference
+    calls = []
+
+    def seconds_per_epoch(task, hidden, batch_size, solver, epochs, X, y):
+        calls.append((task, hidden, batch_size, solver, epochs, X.dtype))
+        return 10.0, 0.5
+
+    monkeypatch.setattr(reference, "available", lambda: True)
+    monkeypatch.setattr(reference, "describe", lambda: "torch stand-in")
+    monkeypatch.setattr(reference, "seconds_per_epoch", seconds_per_epoch)
+    bench_training.main(
+        [*TINY, "--workloads", "small", "--solvers", "sgd,lbfgs", "--dtypes", "float32"]
+    )
+    out = capsys.readouterr().out
+    assert "torch stand-in" in out
+    # One fit per round of the one sgd case, with the case's settings.
+    assert calls == [("classification", (100,), 200, "sgd", 1, "float32")]
+    rows = re.findall(r"^small\s+float32\s+(sgd|lbfgs)\s+10\.0000\s+(.*)$", out, re.M)
+    assert [row[0] for row in rows] == ["sgd"], out
+    ours, ratio, paired = (float(v) for v in rows[0][1].split()[:3])
+    assert ratio == pytest.approx(10.0 / ours, rel=0.02)
+    assert paired == pytest.approx(ratio, rel=0.02)  # one round
+    assert "torch / sklmlp, s/epoch" in out
+
+
+def test_profile_epoch_reports_every_case(capsys):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import profile_epoch
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    args = ["--quick", "--workloads", "small", "--torch", "no"]
+    profile_epoch.main(args)
+    out = capsys.readouterr().out
+    rows = re.findall(r"^small\s+(float64|float32)\s+(adam|sgd)\s+(.*)$", out, re.M)
+    assert len(rows) == 4, out
+    for *_, rest in rows:
+        epoch, products, _, _, optimizer = rest.split()[:5]
+        # Every part was timed; the products and the step are parts of an epoch.
+        assert 0 < float(products) and 0 < float(optimizer) < float(epoch)
 
 
 def test_bench_batch_size_reports_every_batch_size(scripts, capsys):
