@@ -11,8 +11,6 @@ holding data out ends the held-out records. :class:`VerbosePrinter` prints
 what ``verbose=True`` shows.
 """
 
-import numpy as np
-
 __all__ = [
     "VerbosePrinter",
     "curve_length",
@@ -20,37 +18,8 @@ __all__ = [
     "history_from_records",
     "loss_curve",
     "record_score",
-    "start_records",
     "validation_record",
 ]
-
-
-def start_records(estimator, holds_out):
-    """Start the per-epoch records of a model trained from scratch.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        Gets empty records.
-    holds_out : bool
-        Whether training holds data out (early stopping with 'sgd' or 'adam').
-    """
-    estimator.n_iter_ = 0
-    estimator.t_ = 0
-    estimator.history_ = []
-    # Where loss_curve_ and epoch_scores_ start in history_ (an lbfgs fit
-    # starts them again), where the held-out records start (None: there are
-    # none), and the keys of history_ that EpochScoring callbacks wrote.
-    estimator._curve_start = 0
-    estimator._validation_start = 0 if holds_out else None
-    estimator._score_names = []
-    estimator._no_improvement_count = 0
-    if holds_out:
-        estimator.best_validation_score_ = -np.inf
-        estimator.best_loss_ = None
-    else:
-        estimator.best_loss_ = np.inf
-        estimator.best_validation_score_ = None
 
 
 def loss_curve(estimator):
@@ -181,9 +150,11 @@ def record_score(estimator, info, name, value):
         The score.
     """
     info[name] = value
-    if name not in estimator._score_names:
-        # A new list, not an append: a failed call puts the old one back.
-        estimator._score_names = [*estimator._score_names, name]
+    names = estimator._score_names
+    if name not in names:
+        # The list of the call's records (a copy of the fitted model's: a
+        # failed call leaves that one as it was).
+        names.append(name)
 
 
 class VerbosePrinter:
