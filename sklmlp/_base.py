@@ -3,9 +3,11 @@
 Everything numerical happens in the core (:mod:`sklmlp._core.network`,
 :mod:`sklmlp._core.optimizers`) and the epoch loop with its stopping rules in
 :mod:`sklmlp._training`; this module validates the parameters and the input,
-builds the network and the optimizer from scikit-learn's parameters, hands
-them to the loop, and publishes the fitted attributes. A call to ``fit`` or
-``partial_fit`` either succeeds or leaves the estimator exactly as it was.
+builds the call's :class:`~sklmlp._fit_state.FitState` from scikit-learn's
+parameters (a new network and optimizer, or copies of the fitted ones),
+hands it to the loop, and publishes it as the fitted attributes. A call to
+``fit`` or ``partial_fit`` either succeeds or leaves the estimator exactly as
+it was.
 """
 
 import copy

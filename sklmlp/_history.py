@@ -1,8 +1,10 @@
 """The per-epoch records: ``history_``, and scikit-learn's lists read from it.
 
-Every epoch (lbfgs: iteration) the loop appends one dict to the estimator's
-``history_``: the ``info`` the callbacks get (epoch, loss, held-out score and
-loss, learning rate, what callbacks add) and the epoch's ``time``.
+Every epoch (lbfgs: iteration) the loop appends one dict to the history of
+the fit state's records (:class:`~sklmlp._fit_state.Records`), which the
+estimator publishes as ``history_``: the ``info`` the callbacks get (epoch,
+loss, held-out score and loss, learning rate, what callbacks add) and the
+epoch's ``time``.
 ``loss_curve_``, ``validation_scores_``, ``validation_loss_curve_`` and
 ``epoch_scores_`` are read from it (:func:`loss_curve`,
 :func:`validation_record`, :func:`epoch_scores`), from where each starts:

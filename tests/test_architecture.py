@@ -111,6 +111,7 @@ def _sklmlp_imports(path):
 _ESTIMATORS = ("sklmlp._base", "sklmlp._classifier", "sklmlp._regressor")
 _FORBIDDEN = {
     "_training.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
+    "_fit_state.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_holdout.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_history.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_callback_protocol.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
