@@ -23,6 +23,23 @@ import numpy as np
 
 __all__ = ["FitState", "Records"]
 
+#: The attribute each record is published as, in the order a new model gets
+#: them: the counters, the best score and loss (the score first when data is
+#: held out), and ``loss_`` once an epoch has run.
+_COUNTERS = (
+    ("n_iter", "n_iter_"),
+    ("t", "t_"),
+    ("history", "history_"),
+    ("curve_start", "_curve_start"),
+    ("validation_start", "_validation_start"),
+    ("score_names", "_score_names"),
+    ("no_improvement_count", "_no_improvement_count"),
+)
+_BEST = (
+    ("best_validation_score", "best_validation_score_"),
+    ("best_loss", "best_loss_"),
+)
+
 
 @dataclass(eq=False)
 class Records:
@@ -64,21 +81,6 @@ class Records:
     validation_start: int | None = None
     score_names: list = field(default_factory=list)
 
-    #: The attribute each field is published as, in the order a new model
-    #: gets them (``loss_`` last: a model has it once an epoch has run).
-    NAMES = {
-        "n_iter": "n_iter_",
-        "t": "t_",
-        "history": "history_",
-        "curve_start": "_curve_start",
-        "validation_start": "_validation_start",
-        "score_names": "_score_names",
-        "no_improvement_count": "_no_improvement_count",
-        "best_validation_score": "best_validation_score_",
-        "best_loss": "best_loss_",
-        "loss": "loss_",
-    }
-
     @classmethod
     def start(cls, holds_out):
         """Return the records of a model trained from scratch.
@@ -113,9 +115,7 @@ class Records:
         Records
             Lists copied: the call appends to its own.
         """
-        values = {
-            name: attributes[attr] for name, attr in cls.NAMES.items() if name != "loss"
-        }
+        values = {name: attributes[attr] for name, attr in (*_COUNTERS, *_BEST)}
         values["history"] = list(values["history"])
         values["score_names"] = list(values["score_names"])
         return cls(loss=attributes.get("loss_"), **values)
@@ -169,21 +169,11 @@ class Records:
             first epoch. The lists are the records' own, not copies: a
             callback that adds a score to them adds it to the records.
         """
-        names = dict(self.NAMES)
-        if self.best_validation_score is None:
-            # Set up without held-out data: best_loss_ came first.
-            names = {
-                key: names[key]
-                for key in (
-                    *list(names)[:7],
-                    "best_loss",
-                    "best_validation_score",
-                    "loss",
-                )
-            }
-        published = {attr: getattr(self, name) for name, attr in names.items()}
-        if self.loss is None:
-            del published["loss_"]
+        # Held-out data or not, as the records were first set up.
+        best = _BEST if self.best_validation_score is not None else _BEST[::-1]
+        published = {attr: getattr(self, name) for name, attr in (*_COUNTERS, *best)}
+        if self.loss is not None:
+            published["loss_"] = self.loss
         return published
 
 
