@@ -490,14 +490,13 @@ def _epochs(
     tasks,
 ):
     """Run the epoch loop; return the final weights and statistics."""
-    params, stats, records = state.params, state.stats, state.records
-    optimizer = state.optimizer
+    network, params, stats = state.network, state.params, state.stats
+    optimizer, rng, records = state.optimizer, state.random_state, state.records
     X, Y, sample_weight = train
     early_stopping = settings.early_stopping
     best = (params.copy(), stats.copy()) if early_stopping else None
     n_samples = X.shape[0]
-    batch_size = _batch_size(settings.batch_size, n_samples, state.network)
-    rng = state.random_state
+    batch_size = _batch_size(settings.batch_size, n_samples, network)
     printer = VerbosePrinter() if settings.verbose else None
 
     # The visiting order is re-permuted every epoch, as scikit-learn does.
@@ -512,7 +511,7 @@ def _epochs(
             if settings.shuffle:
                 order = order[rng.permutation(n_samples)]
             loss = run_epoch(
-                state.network,
+                network,
                 params,
                 optimizer,
                 X,
