@@ -269,7 +269,8 @@ class BaseMLPPrimer(
                 incremental,
                 random_state,
             )
-            # In the order sklmlp 0.2.0 set them: saved files keep its layout.
+            # The new model's attributes, in the order sklmlp 0.2.0 set them
+            # (saved files keep its layout); the replaced model's optimizer goes.
             self._random_state = random_state
             self.__dict__.update(model)
             self.__dict__.pop("_optimizer", None)
@@ -578,8 +579,10 @@ class BaseMLPPrimer(
         """Show the fit state as the estimator's attributes.
 
         The flat vectors become per-layer attributes (``coefs_``, ...: views
-        into them), the records ``n_iter_``, ``history_``, ...;
-        ``records_only`` publishes only the records.
+        into them), the records ``n_iter_``, ``history_``, ... (the lists
+        themselves), the network, optimizer and random state ``_network``,
+        ``_optimizer`` and ``_random_state``; ``records_only`` publishes only
+        the records.
         """
         attributes = self.__dict__
         if not records_only:
@@ -592,7 +595,7 @@ class BaseMLPPrimer(
             attributes["n_params_"] = network.n_params
             attributes["n_neurons_"] = int(sum(network.layer_units[1:]))
         attributes.update(state.records.attributes())
-        if state.optimizer is not None:
+        if state.optimizer is not None and not records_only:
             attributes["_optimizer"] = state.optimizer
 
     def _reconstruction_attributes(self, params, stats):
