@@ -17,7 +17,6 @@ __all__ = [
     "VerbosePrinter",
     "curve_length",
     "epoch_scores",
-    "history_from_records",
     "loss_curve",
     "record_score",
     "validation_record",
@@ -84,42 +83,6 @@ def epoch_scores(estimator):
             if key in names:
                 scores.setdefault(key, []).append(value)
     return scores
-
-
-def history_from_records(state):
-    """Turn the records of a model saved by sklmlp 0.1 or 0.2 into ``history_``.
-
-    Those versions kept ``loss_curve_``, ``validation_scores_``,
-    ``validation_loss_curve_`` and ``epoch_scores_`` as lists; each list is
-    the tail of the epochs of ``loss_curve_`` (the held-out records may reach
-    back beyond it, past an lbfgs fit that started the curve again).
-
-    Parameters
-    ----------
-    state : dict
-        The saved ``__dict__``, changed in place.
-    """
-    curve = state.pop("loss_curve_")
-    scores = state.pop("epoch_scores_", None) or {}
-    validation = state.pop("validation_scores_", None)
-    validation_loss = state.pop("validation_loss_curve_", None)
-    n_before = 0 if validation is None else max(len(validation) - len(curve), 0)
-    history = [{} for _ in range(n_before)]
-    history += [{"epoch": i + 1, "loss": loss} for i, loss in enumerate(curve)]
-    state["_curve_start"] = n_before
-    state["_validation_start"] = None
-    if validation is not None:
-        start = len(history) - len(validation)
-        state["_validation_start"] = start
-        for entry, score in zip(history[start:], validation):
-            entry["validation_score"] = score
-        for entry, loss in zip(history[start:], validation_loss or []):
-            entry["validation_loss"] = loss
-    for name, values in scores.items():
-        for entry, value in zip(history[len(history) - len(values) :], values):
-            entry[name] = value
-    state["_score_names"] = list(scores)
-    state["history_"] = history
 
 
 def curve_length(estimator):

@@ -125,6 +125,7 @@ _FORBIDDEN = {
     ),
     "_parameters.py": (*_ESTIMATORS, "sklmlp.callbacks"),
     "_fitted.py": (*_ESTIMATORS, "sklmlp.callbacks"),
+    "_upgrades.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_base.py": ("sklmlp._classifier", "sklmlp._regressor", "sklmlp.callbacks"),
     "_classifier.py": ("sklmlp._regressor", "sklmlp.callbacks"),
     "_regressor.py": ("sklmlp._classifier", "sklmlp.callbacks"),
