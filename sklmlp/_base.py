@@ -438,7 +438,7 @@ class BaseMLPPrimer(
         )
 
     def _train(self, state, train, settings, callbacks, incremental, validation):
-        """Hand the fit state and the data to the training loop."""
+        """Hand the fit state and the data to the training loop; return the state."""
         targets = state.targets
 
         def open_tasks(max_epochs, X, Y, sample_weight):
@@ -453,9 +453,8 @@ class BaseMLPPrimer(
 
         hooks = EstimatorHooks(publish=self._publish, open_tasks=open_tasks)
         if self.solver == "lbfgs":
-            fit_lbfgs(self, hooks, state, train, settings, callbacks, validation)
-            return
-        fit_stochastic(
+            return fit_lbfgs(self, hooks, state, train, settings, callbacks, validation)
+        state = fit_stochastic(
             self,
             hooks,
             state,
@@ -470,6 +469,7 @@ class BaseMLPPrimer(
             # a (512, 256) net at batch 256); partial_fit keeps them for
             # the next call.
             state.network.clear_workspaces()
+        return state
 
     def _new_state(
         self,
