@@ -526,22 +526,11 @@ def _epochs(
                 stats=stats,
                 momentum=settings.batch_norm_momentum,
             )
-            records.n_iter += 1
-            _check_finite(records.n_iter, loss, params)
-            info = _record_epoch(records, loss, n_samples)
-            if validation is not None:
-                score = _score_validation(state, params, stats, validation, info)
-            if early_stopping:
-                if _track_validation(records, score, settings):
-                    best = (params.copy(), stats.copy())
-            else:
-                _track_training_loss(records, records.loss, settings)
-            if printer is not None:
-                printer(estimator, info)
-            info["learning_rate"] = optimizer.learning_rate
-
-            optimizer.iteration_ends(records.t)
-            stop = _stalled(records, optimizer, settings, printer)
+            info, improved, stop = _close_epoch(
+                estimator, state, loss, n_samples, validation, settings, printer
+            )
+            if improved:
+                best = (params.copy(), stats.copy())
             hooks.publish(state)
             asked = after_epoch(callbacks, estimator, info)
             if tasks is not None and tasks.end(params, stats):
@@ -568,13 +557,39 @@ def _epochs(
     return best if early_stopping else (params, stats)
 
 
-def _record_epoch(records, loss, n_samples):
-    """Count the epoch's loss and samples; return its entry of the history."""
+def _close_epoch(estimator, state, loss, n_samples, validation, settings, printer):
+    """Record the epoch that ran, score it, and apply the stall rule.
+
+    Returns
+    -------
+    info : dict
+        The epoch's entry of the history.
+    improved : bool
+        Whether the held-out score is the best so far (early stopping).
+    stop : bool
+        Whether the stall rule ends training.
+    """
+    records, optimizer = state.records, state.optimizer
+    records.n_iter += 1
+    _check_finite(records.n_iter, loss, state.params)
     records.loss = float(loss)
     records.t += n_samples
     info = {"epoch": records.n_iter, "loss": records.loss}
     records.history.append(info)
-    return info
+    if validation is not None:
+        score = _score_validation(state, state.params, state.stats, validation, info)
+    improved = False
+    if settings.early_stopping:
+        improved = _track_validation(records, score, settings)
+    else:
+        _track_training_loss(records, records.loss, settings)
+    if printer is not None:
+        printer(estimator, info)
+    info["learning_rate"] = optimizer.learning_rate
+
+    optimizer.iteration_ends(records.t)
+    stop = _stalled(records, optimizer, settings, printer)
+    return info, improved, stop
 
 
 # -- lbfgs --------------------------------------------------------------------------
