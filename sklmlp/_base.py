@@ -3,9 +3,11 @@
 Everything numerical happens in the core (:mod:`sklmlp._core.network`,
 :mod:`sklmlp._core.optimizers`) and the epoch loop with its stopping rules in
 :mod:`sklmlp._training`; this module validates the parameters and the input,
-builds the network and the optimizer from scikit-learn's parameters, hands
-them to the loop, and publishes the fitted attributes. A call to ``fit`` or
-``partial_fit`` either succeeds or leaves the estimator exactly as it was.
+builds the call's :class:`~sklmlp._fit_state.FitState` from scikit-learn's
+parameters (a new network and optimizer, or copies of the fitted ones),
+hands it to the loop, and publishes it as the fitted attributes. A call to
+``fit`` or ``partial_fit`` either succeeds or leaves the estimator exactly as
+it was.
 """
 
 import copy
@@ -29,8 +31,9 @@ from ._core.initializers import resolve_init
 from ._core.input_scaling import fit_input_scaling
 from ._core.network import Network
 from ._core.optimizers import OPTIMIZERS
+from ._fit_state import FitState, Records
 from ._fitted import FittedNetworkMixin
-from ._history import epoch_scores, loss_curve, start_records, validation_record
+from ._history import epoch_scores, loss_curve, validation_record
 from ._parameters import (
     ACTIVATION_OPTIONS,
     PARAMETER_CONSTRAINTS,
@@ -43,14 +46,6 @@ from ._parameters import (
 )
 from ._sklearn_callbacks import CALLBACK_MIXINS, FIT_CONTEXT_KEYS, start_fit_task
 from ._training import EstimatorHooks, Settings, fit_lbfgs, fit_stochastic
-
-
-def _copy_records(value):
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return {key: _copy_records(item) for key, item in value.items()}
-    return value
 
 
 class BaseMLPPrimer(
@@ -217,29 +212,35 @@ class BaseMLPPrimer(
         classes=None,
         validation=(None, None, None),
     ):
-        # Fitted lists (history_) are appended to in place by a warm-started
-        # fit: save copies of them, not the objects.
-        saved = {
-            key: _copy_records(value) if key.endswith("_") else value
-            for key, value in self.__dict__.items()
-        }
+        # The call trains a fit state of its own, built from copies of what
+        # the estimator holds: it changes no stored value. What a failure
+        # leaves to undo is which values the attributes name, since the call
+        # rebinds them before it can fail: validation sets scikit-learn's
+        # n_features_in_ and feature_names_in_ and a first call the targets'
+        # attributes; the state is published on the estimator as it trains,
+        # for the callbacks that read the estimator mid-fit (predict with it,
+        # read history_, pickle it) or change it (restore weights in place,
+        # set the optimizer's rate); and a user's callback may set attributes
+        # of its own. Hence a shallow copy of the attributes (references,
+        # in their order: a saved file's layout does not change).
+        bound = dict(self.__dict__)
         saved_callbacks = save_callback_states(self.callbacks)
         try:
-            return self._fit_transaction(
-                X, y, sample_weight, incremental, classes, validation
-            )
+            self._fit_call(X, y, sample_weight, incremental, classes, validation)
         except BaseException:
             # A failed call leaves the estimator, and what its callbacks
             # remember, exactly as they were; scikit-learn's callback context
             # stays until scikit-learn's fit wrapper tears the callbacks down.
             live = {k: v for k, v in self.__dict__.items() if k in FIT_CONTEXT_KEYS}
             self.__dict__.clear()
-            self.__dict__.update(saved)
+            self.__dict__.update(bound)
             self.__dict__.update(live)
             restore_callback_states(saved_callbacks)
             raise
+        return self
 
-    def _fit_transaction(self, X, y, sample_weight, incremental, classes, validation):
+    def _fit_call(self, X, y, sample_weight, incremental, classes, validation):
+        """Validate, build this call's fit state, publish it and train it."""
         sizes = hidden_sizes(self.hidden_layer_sizes)
         activations = hidden_activations(self.activation, len(sizes))
         batch_norm = batch_norm_flags(self.batch_norm, len(sizes))
@@ -254,32 +255,44 @@ class BaseMLPPrimer(
         )
         validation = self._validation_data(*validation, X.dtype, Y.shape[1])
         units = [X.shape[1], *sizes, Y.shape[1]]
-        params, stats = self._starting_point(
-            units,
-            activations,
-            batch_norm,
-            X.dtype,
-            Y,
-            sample_weight,
-            first_pass=first_pass,
-            incremental=incremental,
-            fresh_draws=bool(dropout or self.input_noise),
+        random_state = self._call_random_state(
+            first_pass, fresh_draws=bool(dropout or self.input_noise)
         )
-        settings = self._settings(dropout)
+        if first_pass:
+            state, model = self._new_state(
+                units,
+                activations,
+                batch_norm,
+                X.dtype,
+                Y,
+                sample_weight,
+                incremental,
+                random_state,
+            )
+            # The new model's attributes, in the order sklmlp 0.2.0 set them
+            # (saved files keep its layout); the replaced model's optimizer goes.
+            self._random_state = random_state
+            self.__dict__.update(model)
+            self.__dict__.pop("_optimizer", None)
+        else:
+            self._check_architecture(units, activations, batch_norm)
+            state = self._resumed_state(incremental, random_state)
+        state.records.begin(
+            lbfgs=self.solver == "lbfgs",
+            holds_out=self._holds_out(),
+            given_validation=validation is not None,
+        )
+        self._publish(state)
         self._train(
-            params,
-            stats,
-            X,
-            Y,
-            sample_weight,
-            settings,
+            state,
+            (X, Y, sample_weight),
+            self._settings(dropout),
             callbacks,
             incremental,
             validation,
         )
-        # fit_lbfgs and fit_stochastic published the final weights (before
-        # on_train_end, which may restore others in place).
-        return self
+        # fit_lbfgs and fit_stochastic published the final state (before
+        # on_train_end, which may restore other weights in place).
 
     def _training_data(
         self, X, y, sample_weight, first_pass, incremental, classes, dtype=None
@@ -384,59 +397,49 @@ class BaseMLPPrimer(
             )
         return X_val, Y_val, sw_val
 
-    def _starting_point(
-        self,
-        units,
-        activations,
-        batch_norm,
-        dtype,
-        Y,
-        sample_weight,
-        *,
-        first_pass,
-        incremental,
-        fresh_draws,
-    ):
-        """Set the random state; return the parameters and statistics to train."""
+    def _call_random_state(self, first_pass, fresh_draws):
+        """Return the random state this call shuffles, splits and draws with."""
         if first_pass or not fresh_draws:
             # Every call starts from random_state again, as scikit-learn's MLP
             # does: partial_fit replays the same shuffling order.
-            self._random_state = check_random_state(self.random_state)
-        else:
-            # Dropout masks and input noise must be fresh draws on every call,
-            # not the last call's replayed: continue the stream, from a copy so
-            # that a failed call leaves the stored one as it was.
-            self._random_state = copy.deepcopy(self._random_state)
-        if first_pass:
-            # A new model trains in the vectors it was drawn into: on failure,
-            # _fit restores what the estimator held before this call.
-            return self._initialize(
-                units, activations, batch_norm, dtype, Y, sample_weight, incremental
-            )
-        self._check_architecture(units, activations, batch_norm)
-        # Training goes on in copies, so that a failed call leaves the
-        # fitted weights and statistics as they were.
+            return check_random_state(self.random_state)
+        # Dropout masks and input noise must be fresh draws on every call,
+        # not the last call's replayed: continue the stream, from a copy (the
+        # call changes no stored value).
+        return copy.deepcopy(self._random_state)
+
+    def _resumed_state(self, incremental, random_state):
+        """Return the fit state of a call that continues the fitted model.
+
+        The parameters, statistics, records and optimizer moments are copies:
+        the call trains them, the estimator's stay as they were until it
+        publishes the state.
+        """
+        network = self._network
         norms = self._norms()
-        params = self._network.pack(
+        params = network.pack(
             self.coefs_, self.intercepts_, self._slopes_or_empty(), norms
         )
-        return params, self._network.pack_stats(norms)
+        if self.solver == "lbfgs":
+            optimizer = None
+        elif incremental and "_optimizer" in self.__dict__:
+            # partial_fit goes on with the moments of the calls before.
+            optimizer = copy.deepcopy(self._optimizer)
+        else:
+            optimizer = self._new_optimizer(network)
+        return FitState(
+            network=network,
+            params=params,
+            stats=network.pack_stats(norms),
+            targets=self._targets,
+            random_state=random_state,
+            records=Records.resume(self.__dict__),
+            optimizer=optimizer,
+        )
 
-    def _train(
-        self,
-        params,
-        stats,
-        X,
-        Y,
-        sample_weight,
-        settings,
-        callbacks,
-        incremental,
-        validation,
-    ):
-        """Hand the network, the data and the optimizer to the training loop."""
-        network = self._network
-        targets = self._targets
+    def _train(self, state, train, settings, callbacks, incremental, validation):
+        """Hand the fit state and the data to the training loop; return the state."""
+        targets = state.targets
 
         def open_tasks(max_epochs, X, Y, sample_weight):
             return start_fit_task(
@@ -448,45 +451,14 @@ class BaseMLPPrimer(
                 sample_weight=sample_weight,
             )
 
-        hooks = EstimatorHooks(
-            publish=self._publish,
-            score=targets.score,
-            decode=targets.decode,
-            stratify=targets.stratify,
-            random_state=self._random_state,
-            open_tasks=open_tasks,
-        )
+        hooks = EstimatorHooks(publish=self._publish, open_tasks=open_tasks)
         if self.solver == "lbfgs":
-            fit_lbfgs(
-                self,
-                hooks,
-                network,
-                params,
-                stats,
-                X,
-                Y,
-                sample_weight,
-                settings,
-                callbacks,
-                validation,
-            )
-            return
-        if not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = self._new_optimizer(network)
-        else:
-            # Work on a copy so that a failed call leaves the stored state
-            # intact.
-            self._optimizer = copy.deepcopy(self._optimizer)
-        fit_stochastic(
+            return fit_lbfgs(self, hooks, state, train, settings, callbacks, validation)
+        state = fit_stochastic(
             self,
             hooks,
-            network,
-            params,
-            stats,
-            self._optimizer,
-            X,
-            Y,
-            sample_weight,
+            state,
+            train,
             settings,
             callbacks,
             incremental=incremental,
@@ -496,21 +468,27 @@ class BaseMLPPrimer(
             # A fitted model has no use for the batch buffers (3.4 MiB for
             # a (512, 256) net at batch 256); partial_fit keeps them for
             # the next call.
-            network.clear_workspaces()
+            state.network.clear_workspaces()
+        return state
 
-    def _initialize(
-        self, units, activations, batch_norm, dtype, Y, sample_weight, incremental
+    def _new_state(
+        self,
+        units,
+        activations,
+        batch_norm,
+        dtype,
+        Y,
+        sample_weight,
+        incremental,
+        random_state,
     ):
+        """Return the fit state of a new model, and the attributes describing it."""
         n_hidden = len(units) - 2
-        self.n_outputs_ = units[-1]
-        self.n_layers_ = len(units)
-        self.layer_activations_ = list(activations)
         targets = self._targets
-        loss = targets.loss_name()
         network = Network(
             units,
             activations,
-            loss,
+            targets.loss_name(),
             leaky_relu_slope=self.leaky_relu_slope,
             maxout_pieces=self.maxout_pieces,
             batch_norm=batch_norm,
@@ -520,8 +498,6 @@ class BaseMLPPrimer(
             else (self.input_center_, self.input_scale_),
             dtype=dtype,
         )
-        self._network = network
-        self.out_activation_ = network.loss_kind.output
         # The output layer initializes as the last hidden layer does (as
         # scikit-learn, whose single activation sets every layer's Glorot bound).
         if n_hidden:
@@ -531,23 +507,36 @@ class BaseMLPPrimer(
         else:
             last = "identity"
         init_acts = [*activations, last]
-        self.weight_init_ = [resolve_init(self.weight_init, act) for act in init_acts]
+        weight_init = [resolve_init(self.weight_init, act) for act in init_acts]
         output_init = targets.auto_output_init(self.solver)
         if self.weight_init == "auto" and output_init is not None:
-            self.weight_init_[-1] = output_init
+            weight_init[-1] = output_init
         params = network.init_params(
-            self._random_state,
-            self.weight_init_,
+            random_state,
+            weight_init,
             init_acts,
             self.bias_init,
             Y=Y if targets.starts_at_baseline(incremental) else None,
             sample_weight=sample_weight,
         )
-        stats = network.init_stats()
-        self._publish(params, stats)
-        start_records(self, holds_out=self._holds_out())
-        self.__dict__.pop("_optimizer", None)
-        return params, stats
+        state = FitState(
+            network=network,
+            params=params,
+            stats=network.init_stats(),
+            targets=targets,
+            random_state=random_state,
+            records=Records.start(holds_out=self._holds_out()),
+            optimizer=None if self.solver == "lbfgs" else self._new_optimizer(network),
+        )
+        model = {
+            "n_outputs_": units[-1],
+            "n_layers_": len(units),
+            "layer_activations_": list(activations),
+            "_network": network,
+            "out_activation_": network.loss_kind.output,
+            "weight_init_": weight_init,
+        }
+        return state, model
 
     def _check_architecture(self, units, activations, batch_norm):
         network = self._network
@@ -586,11 +575,28 @@ class BaseMLPPrimer(
                 f"{was}; got {now}. Set warm_start=False to start over."
             )
 
-    def _publish(self, params, stats):
-        """Expose the flat vectors as per-layer attributes (views into them)."""
-        self.__dict__.update(self._reconstruction_attributes(params, stats))
-        self.n_params_ = self._network.n_params
-        self.n_neurons_ = int(sum(self._network.layer_units[1:]))
+    def _publish(self, state, *, records_only=False):
+        """Show the fit state as the estimator's attributes.
+
+        The flat vectors become per-layer attributes (``coefs_``, ...: views
+        into them), the records ``n_iter_``, ``history_``, ... (the lists
+        themselves), the network, optimizer and random state ``_network``,
+        ``_optimizer`` and ``_random_state``; ``records_only`` publishes only
+        the records.
+        """
+        attributes = self.__dict__
+        if not records_only:
+            network = state.network
+            attributes["_random_state"] = state.random_state
+            attributes["_network"] = network
+            attributes.update(
+                self._reconstruction_attributes(state.params, state.stats)
+            )
+            attributes["n_params_"] = network.n_params
+            attributes["n_neurons_"] = int(sum(network.layer_units[1:]))
+        attributes.update(state.records.attributes())
+        if state.optimizer is not None and not records_only:
+            attributes["_optimizer"] = state.optimizer
 
     def _reconstruction_attributes(self, params, stats):
         """Return the per-layer attributes to predict with, views of the vectors."""

@@ -80,7 +80,7 @@ def check_callbacks(value):
     return callbacks
 
 
-def begin_training(callbacks, estimator, hooks, max_epochs, train, validation):
+def begin_training(callbacks, estimator, decode, max_epochs, train, validation):
     """Call every callback's ``on_train_begin`` with a :class:`TrainingRun`.
 
     Parameters
@@ -89,8 +89,9 @@ def begin_training(callbacks, estimator, hooks, max_epochs, train, validation):
         As :func:`check_callbacks` returns them.
     estimator : BaseMLPPrimer
         The estimator about to train.
-    hooks : EstimatorHooks
-        Decodes the targets for the run.
+    decode : callable
+        ``decode(Y)``: the encoded targets as the user gave them (labels, or
+        values on their own scale).
     max_epochs : int
         Epochs this call may run.
     train, validation : tuple
@@ -102,7 +103,6 @@ def begin_training(callbacks, estimator, hooks, max_epochs, train, validation):
         return
     X, Y, sw = train
     X_val, Y_val, sw_val = validation or (None, None, None)
-    decode = hooks.decode
     run = TrainingRun(
         max_epochs=max_epochs,
         X=X,

@@ -4,17 +4,17 @@
 validated path from ``X`` to the network's output (in inference mode: batch
 normalization with its running statistics), the hidden-layer diagnostics, the
 per-layer arrays a fitted model predicts with, and the version stamp of its
-pickles (with the upgrade of a model saved by an earlier version).
+pickles (a model saved by an earlier version is upgraded by
+:mod:`sklmlp._upgrades`).
 """
 
-import inspect
 import warnings
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._core.batchnorm import BatchNormViews
-from ._history import history_from_records
+from ._upgrades import upgrade_state
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning
 
@@ -188,36 +188,14 @@ class FittedNetworkMixin:
         return state
 
     def __setstate__(self, state):
-        """Warn when the state was saved by another sklmlp version."""
+        """Warn when the state was saved by another sklmlp version; upgrade it."""
+        state = dict(state)
         original = state.pop("_sklmlp_version", "unknown")
         if original != __version__:
             warnings.warn(
                 InconsistentVersionWarning(type(self).__name__, __version__, original)
             )
-            state = self._upgrade_state(dict(state))
-        if "loss_curve_" in state and "history_" not in state:
-            # sklmlp 0.1 and 0.2 kept the per-epoch records as lists.
-            state = dict(state)
-            history_from_records(state)
+        upgrade_state(state, type(self), other_version=original != __version__)
         if "coefs_" in state and "_targets" not in state:
-            state = dict(state)
             state["_targets"] = self._targets_type.from_fitted(state)
         super().__setstate__(state)
-
-    def _upgrade_state(self, state):
-        """Fill in what a model saved by an earlier sklmlp version lacks."""
-        if "coefs_" in state:
-            # Models saved before input scaling took their inputs as given.
-            state.setdefault("input_scaling", None)
-            state.setdefault("_input_scaling", None)
-            state.setdefault("input_center_", None)
-            state.setdefault("input_scale_", None)
-            n_hidden = len(state["coefs_"]) - 1
-            for name in ("scale", "shift", "mean", "var"):
-                state.setdefault(f"batch_norm_{name}_", [None] * n_hidden)
-        # Parameters added since: their defaults, unless the subclass or the
-        # lines above know better what the saved model did.
-        for name, param in inspect.signature(type(self).__init__).parameters.items():
-            if param.default is not inspect.Parameter.empty:
-                state.setdefault(name, param.default)
-        return state

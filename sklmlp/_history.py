@@ -1,8 +1,10 @@
 """The per-epoch records: ``history_``, and scikit-learn's lists read from it.
 
-Every epoch (lbfgs: iteration) the loop appends one dict to the estimator's
-``history_``: the ``info`` the callbacks get (epoch, loss, held-out score and
-loss, learning rate, what callbacks add) and the epoch's ``time``.
+Every epoch (lbfgs: iteration) the loop appends one dict to the history of
+the fit state's records (:class:`~sklmlp._fit_state.Records`), which the
+estimator publishes as ``history_``: the ``info`` the callbacks get (epoch,
+loss, held-out score and loss, learning rate, what callbacks add) and the
+epoch's ``time``.
 ``loss_curve_``, ``validation_scores_``, ``validation_loss_curve_`` and
 ``epoch_scores_`` are read from it (:func:`loss_curve`,
 :func:`validation_record`, :func:`epoch_scores`), from where each starts:
@@ -11,46 +13,14 @@ holding data out ends the held-out records. :class:`VerbosePrinter` prints
 what ``verbose=True`` shows.
 """
 
-import numpy as np
-
 __all__ = [
     "VerbosePrinter",
     "curve_length",
     "epoch_scores",
-    "history_from_records",
     "loss_curve",
     "record_score",
-    "start_records",
     "validation_record",
 ]
-
-
-def start_records(estimator, holds_out):
-    """Start the per-epoch records of a model trained from scratch.
-
-    Parameters
-    ----------
-    estimator : BaseMLPPrimer
-        Gets empty records.
-    holds_out : bool
-        Whether training holds data out (early stopping with 'sgd' or 'adam').
-    """
-    estimator.n_iter_ = 0
-    estimator.t_ = 0
-    estimator.history_ = []
-    # Where loss_curve_ and epoch_scores_ start in history_ (an lbfgs fit
-    # starts them again), where the held-out records start (None: there are
-    # none), and the keys of history_ that EpochScoring callbacks wrote.
-    estimator._curve_start = 0
-    estimator._validation_start = 0 if holds_out else None
-    estimator._score_names = []
-    estimator._no_improvement_count = 0
-    if holds_out:
-        estimator.best_validation_score_ = -np.inf
-        estimator.best_loss_ = None
-    else:
-        estimator.best_loss_ = np.inf
-        estimator.best_validation_score_ = None
 
 
 def loss_curve(estimator):
@@ -115,42 +85,6 @@ def epoch_scores(estimator):
     return scores
 
 
-def history_from_records(state):
-    """Turn the records of a model saved by sklmlp 0.1 or 0.2 into ``history_``.
-
-    Those versions kept ``loss_curve_``, ``validation_scores_``,
-    ``validation_loss_curve_`` and ``epoch_scores_`` as lists; each list is
-    the tail of the epochs of ``loss_curve_`` (the held-out records may reach
-    back beyond it, past an lbfgs fit that started the curve again).
-
-    Parameters
-    ----------
-    state : dict
-        The saved ``__dict__``, changed in place.
-    """
-    curve = state.pop("loss_curve_")
-    scores = state.pop("epoch_scores_", None) or {}
-    validation = state.pop("validation_scores_", None)
-    validation_loss = state.pop("validation_loss_curve_", None)
-    n_before = 0 if validation is None else max(len(validation) - len(curve), 0)
-    history = [{} for _ in range(n_before)]
-    history += [{"epoch": i + 1, "loss": loss} for i, loss in enumerate(curve)]
-    state["_curve_start"] = n_before
-    state["_validation_start"] = None
-    if validation is not None:
-        start = len(history) - len(validation)
-        state["_validation_start"] = start
-        for entry, score in zip(history[start:], validation):
-            entry["validation_score"] = score
-        for entry, loss in zip(history[start:], validation_loss or []):
-            entry["validation_loss"] = loss
-    for name, values in scores.items():
-        for entry, value in zip(history[len(history) - len(values) :], values):
-            entry[name] = value
-    state["_score_names"] = list(scores)
-    state["history_"] = history
-
-
 def curve_length(estimator):
     """``len(loss_curve_)``, without building the list.
 
@@ -181,9 +115,11 @@ def record_score(estimator, info, name, value):
         The score.
     """
     info[name] = value
-    if name not in estimator._score_names:
-        # A new list, not an append: a failed call puts the old one back.
-        estimator._score_names = [*estimator._score_names, name]
+    names = estimator._score_names
+    if name not in names:
+        # The list of the call's records (a copy of the fitted model's: a
+        # failed call leaves that one as it was).
+        names.append(name)
 
 
 class VerbosePrinter:

@@ -183,13 +183,6 @@ class MLPRegressorPrimer(RegressorMixin, BaseMLPPrimer):
             loss=self.loss, normalize_y=bool(self._param("normalize_y"))
         )
 
-    def _upgrade_state(self, state):
-        # A model saved before normalize_y trained on its targets as given.
-        if "coefs_" in state and "_normalized_y" not in state:
-            state.setdefault("normalize_y", False)
-            state.update(_normalized_y=False, y_offset_=None, y_scale_=None)
-        return super()._upgrade_state(state)
-
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

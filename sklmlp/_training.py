@@ -1,8 +1,10 @@
 """How an epoch runs and when training stops.
 
 The estimators (:mod:`sklmlp._base`) translate scikit-learn's parameters into
-:class:`Settings` and an optimizer, then call :func:`fit_stochastic` or
-:func:`fit_lbfgs`. Everything that happens between the first epoch and the
+:class:`Settings` and build a :class:`~sklmlp._fit_state.FitState` (network,
+parameters, statistics, optimizer, random state, targets, records), then call
+:func:`fit_stochastic` or :func:`fit_lbfgs`, which take the state and return
+it. Everything that happens between the first epoch and the
 last lives here: the epoch loop (:func:`run_epoch`, one pass over the
 batches; the optimizers of :mod:`sklmlp._core.optimizers` only step), the
 driving of SciPy's L-BFGS-B (:func:`minimize_lbfgs`), the held-out split (or
@@ -12,15 +14,18 @@ divergence, Ctrl-C). The callbacks are called as
 :mod:`sklmlp._callback_protocol` says; scikit-learn's callbacks, when set, get
 a task per epoch (:mod:`sklmlp._sklearn_callbacks`).
 
-The loop writes the per-epoch records on the estimator (``n_iter_``, ``t_``,
-``loss_``, ``best_loss_``, ``best_validation_score_``, and ``history_``: one
-dict per epoch, see :mod:`sklmlp._history`) so that a callback sees them as
-they grow; what ``verbose`` prints, one object prints
-(:class:`~sklmlp._history.VerbosePrinter`). What only the estimator knows
-(how to publish the weights as its attributes, the score of raw outputs, the
-targets as the user gave them, the labels to stratify the held-out split on,
-its random state) the loop gets as explicit functions, an
-:class:`EstimatorHooks`.
+The loop writes the per-epoch records in the state's
+:class:`~sklmlp._fit_state.Records` (``n_iter``, ``t``, ``loss``, the best
+loss or score, and ``history``: one dict per epoch, see
+:mod:`sklmlp._history`), and has the estimator publish the state as its
+attributes (``coefs_``, ``n_iter_``, ``history_``, ...) before the callbacks
+look: before the first epoch, after every epoch, and at the end. What
+``verbose`` prints, one object prints
+(:class:`~sklmlp._history.VerbosePrinter`). What only the estimator knows (how
+to publish the state as its attributes, and scikit-learn's callback tasks)
+the loop gets as explicit functions, an :class:`EstimatorHooks`; the targets
+object of the state scores raw outputs, decodes targets and gives the labels
+to stratify the held-out split on.
 """
 
 import math
@@ -104,18 +109,10 @@ class EstimatorHooks:
     Parameters
     ----------
     publish : callable
-        ``publish(params, stats)``: expose the flat vectors as the estimator's
-        per-layer attributes (``coefs_``, ...), as views.
-    score : callable
-        ``score(scores, Y, sample_weight) -> float``: accuracy or R^2 of raw
-        network outputs against encoded targets (early stopping's score).
-    decode : callable
-        ``decode(Y)``: encoded targets back to the labels or scale the user
-        gave (for the callbacks' scorers).
-    stratify : callable
-        ``stratify(Y)``: the labels to stratify the held-out split on, or None.
-    random_state : numpy.random.RandomState
-        Shuffles, splits, draws dropout masks and input noise.
+        ``publish(state, records_only=False)``: show the
+        :class:`~sklmlp._fit_state.FitState` as the estimator's attributes:
+        its records, its optimizer and random state, and its flat vectors as
+        per-layer views (``coefs_``, ...); or only its records.
     open_tasks : callable
         ``open_tasks(max_epochs, X, Y, sample_weight)``: scikit-learn's
         callback tasks of this call (:class:`~sklmlp._sklearn_callbacks.FitTasks`),
@@ -123,10 +120,6 @@ class EstimatorHooks:
     """
 
     publish: Callable
-    score: Callable
-    decode: Callable
-    stratify: Callable
-    random_state: np.random.RandomState
     open_tasks: Callable = lambda max_epochs, X, Y, sample_weight: None
 
 
@@ -154,47 +147,48 @@ def _batch_size(batch_size, n_samples, network):
 # -- the stopping rules --------------------------------------------------------------
 
 
-def _score_validation(hooks, network, state, validation, info):
-    """Record the validation score and loss of the model at ``state`` in ``info``."""
+def _score_validation(state, params, stats, validation, info):
+    """Record the validation score and loss of the model at ``params`` in ``info``."""
     X_val, Y_val, sw_val = validation
+    network = state.network
     # Batch normalization as at predict time: the running statistics.
-    scores = network.forward(*network.unpack(*state), X_val)
-    score = hooks.score(scores, Y_val, sw_val)
+    scores = network.forward(*network.unpack(params, stats), X_val)
+    score = state.targets.score(scores, Y_val, sw_val)
     # The loss from the same forward pass as the score, not a second one.
     info["validation_score"] = score
     info["validation_loss"] = network.data_loss(scores, Y_val, sw_val)
     return score
 
 
-def _track_validation(estimator, score, settings):
+def _track_validation(records, score, settings):
     """Count an epoch without improvement of the score; return True at a new best."""
-    if score < estimator.best_validation_score_ + settings.tol:
-        estimator._no_improvement_count += 1
+    if score < records.best_validation_score + settings.tol:
+        records.no_improvement_count += 1
     else:
-        estimator._no_improvement_count = 0
-    if score > estimator.best_validation_score_:
-        estimator.best_validation_score_ = score
+        records.no_improvement_count = 0
+    if score > records.best_validation_score:
+        records.best_validation_score = score
         return True
     return False
 
 
-def _track_training_loss(estimator, loss, settings):
-    if loss > estimator.best_loss_ - settings.tol:
-        estimator._no_improvement_count += 1
+def _track_training_loss(records, loss, settings):
+    if loss > records.best_loss - settings.tol:
+        records.no_improvement_count += 1
     else:
-        estimator._no_improvement_count = 0
-    if loss < estimator.best_loss_:
-        estimator.best_loss_ = loss
+        records.no_improvement_count = 0
+    if loss < records.best_loss:
+        records.best_loss = loss
 
 
-def _stalled(estimator, optimizer, settings, printer):
+def _stalled(records, optimizer, settings, printer):
     """scikit-learn's stall rule: True when training stops for lack of progress.
 
     After ``n_iter_no_change`` epochs without an improvement of ``tol`` the
     optimizer decides: stop, or (SGD's 'adaptive' schedule) divide its rate by 5
     and go on.
     """
-    if estimator._no_improvement_count <= settings.n_iter_no_change:
+    if records.no_improvement_count <= settings.n_iter_no_change:
         return False
     what = "Validation score" if settings.early_stopping else "Training loss"
     msg = (
@@ -205,11 +199,11 @@ def _stalled(estimator, optimizer, settings, printer):
     if printer is not None:
         printer.note(message)
     if not stop:
-        estimator._no_improvement_count = 0
+        records.no_improvement_count = 0
     return stop
 
 
-def _check_finite(estimator, loss, params):
+def _check_finite(epoch, loss, params):
     if not (np.isfinite(loss) and np.isfinite(params).all()):
         # The last batch's update can overflow the weights while the loss
         # (measured before it) is still finite: say which one blew up.
@@ -219,7 +213,7 @@ def _check_finite(estimator, loss, params):
             else f"the weights became non-finite (loss {loss})"
         )
         raise ValueError(
-            f"Training diverged at epoch {estimator.n_iter_}: {what}. "
+            f"Training diverged at epoch {epoch}: {what}. "
             "Lower learning_rate_init, scale the inputs (e.g. with "
             "StandardScaler) or increase alpha. The estimator was left "
             "as it was before this call."
@@ -409,13 +403,8 @@ def minimize_lbfgs(
 def fit_stochastic(
     estimator,
     hooks,
-    network,
-    params,
-    stats,
-    optimizer,
-    X,
-    Y,
-    sample_weight,
+    state,
+    train,
     settings,
     callbacks,
     *,
@@ -427,19 +416,15 @@ def fit_stochastic(
     Parameters
     ----------
     estimator : BaseMLPPrimer
-        Receives the records; the callbacks get it.
+        What the callbacks get; ``hooks.publish`` shows the state on it.
     hooks : EstimatorHooks
         What the loop needs from the estimator.
-    network : Network
-        The network.
-    params : ndarray of shape (n_params,)
-        Flat parameters, updated in place.
-    stats : ndarray of shape (n_stats,)
-        Running statistics of batch normalization, updated in place.
-    optimizer : SGD or Adam
-        The update rule and its state.
-    X, Y, sample_weight
-        Training data: validated input, encoded targets, weights or None.
+    state : FitState
+        The network, its parameters and statistics (updated in place), the
+        optimizer, the random state, the targets and the records.
+    train : tuple
+        ``(X, Y, sample_weight)``: validated input, encoded targets, weights
+        or None.
     settings : Settings
         The loop's parameters.
     callbacks : list of callable
@@ -453,69 +438,50 @@ def fit_stochastic(
 
     Returns
     -------
-    params, stats : ndarray
-        The final weights and statistics: the best validation epoch's with
-        early stopping, else ``params`` and ``stats``.
+    FitState
+        ``state``, its ``params`` and ``stats`` the final ones: the best
+        validation epoch's with early stopping.
     """
-    early_stopping = settings.early_stopping
-    records_validation = early_stopping or validation is not None
-    # A warm start may switch early stopping on or off (scikit-learn then
-    # fails on a None record): start the records the last fit did not keep.
-    if records_validation and estimator._validation_start is None:
-        estimator._validation_start = len(estimator.history_)
-    elif not records_validation and estimator._validation_start is not None:
-        # The held-out records describe epochs the model has moved past:
-        # they would no longer line up with loss_curve_.
-        estimator._validation_start = None
-    if early_stopping and estimator.best_validation_score_ is None:
-        estimator.best_validation_score_ = -np.inf
-    elif not early_stopping:
-        estimator.best_validation_score_ = None
-        if estimator.best_loss_ is None:
-            estimator.best_loss_ = np.inf
-    if early_stopping and validation is None:
-        (X, Y, sample_weight), validation = split_validation(
+    if settings.early_stopping and validation is None:
+        X, Y, sample_weight = train
+        train, validation = split_validation(
             X,
             Y,
             sample_weight,
             settings.validation_fraction,
-            labels=hooks.stratify(Y),
-            random_state=hooks.random_state,
+            labels=state.targets.stratify(Y),
+            random_state=state.random_state,
         )
     max_epochs = 1 if incremental else settings.max_iter
     tasks = None
     try:
         begin_training(
-            callbacks, estimator, hooks, max_epochs, (X, Y, sample_weight), validation
+            callbacks, estimator, state.targets.decode, max_epochs, train, validation
         )
-        tasks = hooks.open_tasks(max_epochs, X, Y, sample_weight)
-        final = _epochs(
+        tasks = hooks.open_tasks(max_epochs, *train)
+        state.params, state.stats = _epochs(
             estimator,
             hooks,
-            network,
-            (params, stats),
-            optimizer,
-            (X, Y, sample_weight),
+            state,
+            train,
             validation,
             settings,
             callbacks,
             incremental,
             tasks,
         )
-        hooks.publish(*final)
+        hooks.publish(state)
     finally:
         end_training(callbacks, estimator)
     if tasks is not None:
         tasks.finish()
-    return final
+    return state
 
 
 def _epochs(
     estimator,
     hooks,
-    network,
     state,
-    optimizer,
     train,
     validation,
     settings,
@@ -524,18 +490,19 @@ def _epochs(
     tasks,
 ):
     """Run the epoch loop; return the final weights and statistics."""
-    params, stats = state
+    network, params, stats = state.network, state.params, state.stats
+    optimizer, rng, records = state.optimizer, state.random_state, state.records
     X, Y, sample_weight = train
     early_stopping = settings.early_stopping
     best = (params.copy(), stats.copy()) if early_stopping else None
     n_samples = X.shape[0]
     batch_size = _batch_size(settings.batch_size, n_samples, network)
-    rng = hooks.random_state
     printer = VerbosePrinter() if settings.verbose else None
 
     # The visiting order is re-permuted every epoch, as scikit-learn does.
     order = np.arange(n_samples) if settings.shuffle else None
-    estimator.n_iter_ = 0
+    records.n_iter = 0
+    hooks.publish(state, records_only=True)
     try:
         for _ in range(settings.max_iter):
             started = time.perf_counter()
@@ -559,27 +526,12 @@ def _epochs(
                 stats=stats,
                 momentum=settings.batch_norm_momentum,
             )
-            estimator.n_iter_ += 1
-            _check_finite(estimator, loss, params)
-            estimator.loss_ = float(loss)
-            estimator.t_ += n_samples
-            info = {"epoch": estimator.n_iter_, "loss": estimator.loss_}
-            estimator.history_.append(info)
-            hooks.publish(params, stats)
-
-            if validation is not None:
-                score = _score_validation(hooks, network, state, validation, info)
-            if early_stopping:
-                if _track_validation(estimator, score, settings):
-                    best = (params.copy(), stats.copy())
-            else:
-                _track_training_loss(estimator, estimator.loss_, settings)
-            if printer is not None:
-                printer(estimator, info)
-            info["learning_rate"] = optimizer.learning_rate
-
-            optimizer.iteration_ends(estimator.t_)
-            stop = _stalled(estimator, optimizer, settings, printer)
+            info, improved, stop = _close_epoch(
+                estimator, state, loss, n_samples, validation, settings, printer
+            )
+            if improved:
+                best = (params.copy(), stats.copy())
+            hooks.publish(state)
             asked = after_epoch(callbacks, estimator, info)
             if tasks is not None and tasks.end(params, stats):
                 asked = True
@@ -590,7 +542,7 @@ def _epochs(
             info["time"] = time.perf_counter() - started
             if stop or incremental:
                 break
-            if estimator.n_iter_ == settings.max_iter:
+            if records.n_iter == settings.max_iter:
                 warnings.warn(
                     f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
                     "reached and the optimization hasn't converged yet.",
@@ -602,8 +554,42 @@ def _epochs(
         warnings.warn("Training interrupted by user.")
         if not np.isfinite(params).all():
             raise
-        hooks.publish(params, stats)
     return best if early_stopping else (params, stats)
+
+
+def _close_epoch(estimator, state, loss, n_samples, validation, settings, printer):
+    """Record the epoch that ran, score it, and apply the stall rule.
+
+    Returns
+    -------
+    info : dict
+        The epoch's entry of the history.
+    improved : bool
+        Whether the held-out score is the best so far (early stopping).
+    stop : bool
+        Whether the stall rule ends training.
+    """
+    records, optimizer = state.records, state.optimizer
+    records.n_iter += 1
+    _check_finite(records.n_iter, loss, state.params)
+    records.loss = float(loss)
+    records.t += n_samples
+    info = {"epoch": records.n_iter, "loss": records.loss}
+    records.history.append(info)
+    if validation is not None:
+        score = _score_validation(state, state.params, state.stats, validation, info)
+    improved = False
+    if settings.early_stopping:
+        improved = _track_validation(records, score, settings)
+    else:
+        _track_training_loss(records, records.loss, settings)
+    if printer is not None:
+        printer(estimator, info)
+    info["learning_rate"] = optimizer.learning_rate
+
+    optimizer.iteration_ends(records.t)
+    stop = _stalled(records, optimizer, settings, printer)
+    return info, improved, stop
 
 
 # -- lbfgs --------------------------------------------------------------------------
@@ -612,12 +598,8 @@ def _epochs(
 def fit_lbfgs(
     estimator,
     hooks,
-    network,
-    params,
-    stats,
-    X,
-    Y,
-    sample_weight,
+    state,
+    train,
     settings,
     callbacks,
     validation=None,
@@ -630,18 +612,15 @@ def fit_lbfgs(
     Parameters
     ----------
     estimator : BaseMLPPrimer
-        Receives the records; the callbacks get it.
+        What the callbacks get; ``hooks.publish`` shows the state on it.
     hooks : EstimatorHooks
-        What the loop needs from the estimator (with callbacks, the weights of
-        every iteration are published).
-    network : Network
-        The network.
-    params : ndarray of shape (n_params,)
-        The starting point.
-    stats : ndarray of shape (n_stats,)
-        Running statistics of batch normalization, overwritten.
-    X, Y, sample_weight
-        Training data.
+        What the loop needs from the estimator (with callbacks, the state of
+        every iteration is published).
+    state : FitState
+        The network, the starting point (``params``), the running statistics
+        (overwritten), the targets and the records.
+    train : tuple
+        ``(X, Y, sample_weight)``: the training data.
     settings : Settings
         The loop's parameters.
     callbacks : list of callable
@@ -652,102 +631,131 @@ def fit_lbfgs(
 
     Returns
     -------
-    params, stats : ndarray
-        The solution, in the network's dtype, and its statistics.
+    FitState
+        ``state``, its ``params`` the solution in the network's dtype and its
+        ``stats`` the solution's statistics.
     """
-    # The estimator's curve grows with the iterations, as with sgd (a warm
-    # start begins a new one, as in scikit-learn), and the per-epoch scores
-    # follow the curve they belong to.
-    history = estimator.history_
-    estimator._curve_start = start = len(history)
-    if validation is not None:
-        estimator._validation_start = start
-    printer = VerbosePrinter() if settings.verbose else None
-    stopped_by_callback = []
-    clock = [time.perf_counter()]
-    tasks = None
-    # The iterate before the current one, for scikit-learn's task-begin hooks.
-    previous = [(params, stats.copy())]
-
-    def record(intermediate_result):
-        epoch = len(history) - start + 1
-        info = {"epoch": epoch, "loss": float(intermediate_result.fun)}
-        history.append(info)
-        try:
-            if callbacks or tasks is not None or validation is not None:
-                # Callbacks see the current iterate, as after an epoch of sgd,
-                # with the statistics it normalizes the training set with.
-                current = intermediate_result.x.astype(network.dtype)
-                network.update_stats(current, stats, X, sample_weight)
-                hooks.publish(current, stats)
-                estimator.n_iter_ = info["epoch"]
-                if validation is not None:
-                    _score_validation(
-                        hooks, network, (current, stats), validation, info
-                    )
-            if printer is not None:
-                printer(estimator, info)
-            asked = bool(callbacks) and after_epoch(callbacks, estimator, info)
-            if tasks is not None:
-                # SciPy reports an iteration once it has ended: its task
-                # begins (at the iterate before) and ends here.
-                tasks.begin("iteration", *previous[0])
-                asked = tasks.end(current, stats) or asked
-                previous[0] = (current, stats.copy())
-            if asked:
-                stopped_by_callback.append(info["epoch"])
-                # SciPy (>= 1.11) ends the minimization on StopIteration.
-                raise StopIteration
-        finally:
-            now = time.perf_counter()
-            info["time"], clock[0] = now - clock[0], now
-
+    recorder = _IterationRecorder(
+        estimator, hooks, state, train, settings, callbacks, validation
+    )
     try:
         begin_training(
             callbacks,
             estimator,
-            hooks,
+            state.targets.decode,
             settings.max_iter,
-            (X, Y, sample_weight),
+            train,
             validation,
         )
-        tasks = hooks.open_tasks(settings.max_iter, X, Y, sample_weight)
+        recorder.tasks = hooks.open_tasks(settings.max_iter, *train)
         result = minimize_lbfgs(
-            network,
-            params,
-            X,
-            Y,
-            sample_weight,
+            state.network,
+            state.params,
+            *train,
             alpha=settings.alpha,
             max_iter=settings.max_iter,
             max_fun=settings.max_fun,
             tol=settings.tol,
-            callback=record,
+            callback=recorder,
         )
-        params = result.x.astype(network.dtype)
-        if not (np.isfinite(result.fun) and np.isfinite(params).all()):
-            raise ValueError(
-                "lbfgs diverged: the loss or the weights became non-finite. Scale "
-                "the inputs (e.g. with StandardScaler) or increase alpha. The "
-                "estimator was left as it was before this call."
-            )
-        if result.status != 0 and not stopped_by_callback:
-            warnings.warn(
-                f"lbfgs failed to converge after {result.nit} iteration(s) "
-                f"(status={result.status}): {result.message}. Increase max_iter "
-                "or max_fun, or scale the data.",
-                ConvergenceWarning,
-            )
-        estimator.n_iter_ = min(int(result.nit), settings.max_iter)
-        estimator.loss_ = float(result.fun)
-        # L-BFGS-B never accepts a worse iterate: its last loss is its best.
-        best = estimator.best_loss_
-        loss = estimator.loss_
-        estimator.best_loss_ = loss if best is None else min(best, loss)
-        network.update_stats(params, stats, X, sample_weight)
-        hooks.publish(params, stats)
+        _take_solution(state, result, train, settings, recorder.stopped)
+        hooks.publish(state)
     finally:
         end_training(callbacks, estimator)
-    if tasks is not None:
-        tasks.finish()
-    return params, stats
+    if recorder.tasks is not None:
+        recorder.tasks.finish()
+    return state
+
+
+class _IterationRecorder:
+    """SciPy's per-iteration callback: the records, the callbacks, the tasks.
+
+    Each iteration appends its entry to the history; with callbacks, tasks or
+    validation data the state moves to the iterate (and its statistics) and
+    is published, so that they see the model as after an epoch of sgd.
+    """
+
+    def __init__(self, estimator, hooks, state, train, settings, callbacks, validation):
+        self.estimator = estimator
+        self.hooks = hooks
+        self.state = state
+        self.train = train
+        self.callbacks = callbacks
+        self.validation = validation
+        self.printer = VerbosePrinter() if settings.verbose else None
+        self.start = state.records.curve_start
+        self.clock = time.perf_counter()
+        self.tasks = None
+        self.stopped = False
+        # The iterate before the current one, for scikit-learn's task-begin hooks.
+        self.previous = (state.params, state.stats.copy())
+
+    def __call__(self, intermediate_result):
+        records = self.state.records
+        info = {
+            "epoch": len(records.history) - self.start + 1,
+            "loss": float(intermediate_result.fun),
+        }
+        records.history.append(info)
+        try:
+            if self.callbacks or self.tasks is not None or self.validation is not None:
+                self._show(intermediate_result.x, info)
+            if self.printer is not None:
+                self.printer(self.estimator, info)
+            asked = bool(self.callbacks) and after_epoch(
+                self.callbacks, self.estimator, info
+            )
+            if self.tasks is not None:
+                # SciPy reports an iteration once it has ended: its task
+                # begins (at the iterate before) and ends here.
+                state = self.state
+                self.tasks.begin("iteration", *self.previous)
+                asked = self.tasks.end(state.params, state.stats) or asked
+                self.previous = (state.params, state.stats.copy())
+            if asked:
+                self.stopped = True
+                # SciPy (>= 1.11) ends the minimization on StopIteration.
+                raise StopIteration
+        finally:
+            now = time.perf_counter()
+            info["time"], self.clock = now - self.clock, now
+
+    def _show(self, x, info):
+        """Move the state to the iterate ``x``, score it, and publish it."""
+        state = self.state
+        X, _, sample_weight = self.train
+        # Callbacks see the current iterate, as after an epoch of sgd, with
+        # the statistics it normalizes the training set with.
+        state.params = x.astype(state.network.dtype)
+        state.network.update_stats(state.params, state.stats, X, sample_weight)
+        state.records.n_iter = info["epoch"]
+        if self.validation is not None:
+            _score_validation(state, state.params, state.stats, self.validation, info)
+        self.hooks.publish(state)
+
+
+def _take_solution(state, result, train, settings, stopped_by_callback):
+    """Check SciPy's result and make it the state's model."""
+    params = result.x.astype(state.network.dtype)
+    if not (np.isfinite(result.fun) and np.isfinite(params).all()):
+        raise ValueError(
+            "lbfgs diverged: the loss or the weights became non-finite. Scale "
+            "the inputs (e.g. with StandardScaler) or increase alpha. The "
+            "estimator was left as it was before this call."
+        )
+    if result.status != 0 and not stopped_by_callback:
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iteration(s) "
+            f"(status={result.status}): {result.message}. Increase max_iter "
+            "or max_fun, or scale the data.",
+            ConvergenceWarning,
+        )
+    records = state.records
+    records.n_iter = min(int(result.nit), settings.max_iter)
+    records.loss = float(result.fun)
+    # L-BFGS-B never accepts a worse iterate: its last loss is its best.
+    best = records.best_loss
+    records.best_loss = records.loss if best is None else min(best, records.loss)
+    X, _, sample_weight = train
+    state.params = params
+    state.network.update_stats(params, state.stats, X, sample_weight)

@@ -111,6 +111,7 @@ def _sklmlp_imports(path):
 _ESTIMATORS = ("sklmlp._base", "sklmlp._classifier", "sklmlp._regressor")
 _FORBIDDEN = {
     "_training.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
+    "_fit_state.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_holdout.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_history.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_callback_protocol.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
@@ -124,6 +125,7 @@ _FORBIDDEN = {
     ),
     "_parameters.py": (*_ESTIMATORS, "sklmlp.callbacks"),
     "_fitted.py": (*_ESTIMATORS, "sklmlp.callbacks"),
+    "_upgrades.py": (*_ESTIMATORS, "sklmlp._fitted", "sklmlp.callbacks"),
     "_base.py": ("sklmlp._classifier", "sklmlp._regressor", "sklmlp.callbacks"),
     "_classifier.py": ("sklmlp._regressor", "sklmlp.callbacks"),
     "_regressor.py": ("sklmlp._classifier", "sklmlp.callbacks"),

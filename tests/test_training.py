@@ -1105,6 +1105,69 @@ def test_a_failing_callback_leaves_the_estimator_unchanged(clf_data):
     assert not hasattr(est, "coefs_")
 
 
+def _held_values(est):
+    """The objects the estimator holds, each with its pickled contents."""
+    return {key: (value, pickle.dumps(value)) for key, value in vars(est).items()}
+
+
+def _assert_held_unchanged(est, held):
+    # Every value the estimator held before the call is still there and
+    # unchanged: the call trained copies and only rebound attributes.
+    for key, (value, dumped) in held.items():
+        assert pickle.dumps(value) == dumped, key
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_a_call_changes_none_of_the_values_the_estimator_held(clf_data, solver):
+    from sklmlp.callbacks import EpochScoring
+
+    X, y = clf_data
+    scoring = [EpochScoring("accuracy")]
+    est = quiet_fit(
+        MLPClassifierPrimer(
+            **SMALL, solver=solver, max_iter=3, warm_start=True, callbacks=scoring
+        ),
+        X,
+        y,
+    )
+    calls = [est.fit] if solver == "lbfgs" else [est.fit, est.partial_fit]
+
+    def boom(estimator, info):
+        raise RuntimeError("boom")
+
+    for call in calls:
+        # A failed call: the estimator names the very objects it held.
+        held = _held_values(est)
+        est.set_params(callbacks=[EpochScoring("neg_log_loss"), boom])
+        with pytest.raises(RuntimeError, match="boom"):
+            call(X, y)
+        est.set_params(callbacks=scoring)
+        assert list(vars(est)) == list(held)
+        for key, (value, _) in held.items():
+            assert vars(est)[key] is value, key
+        _assert_held_unchanged(est, held)
+        # A call that succeeds publishes new records, moments and weights,
+        # and leaves the old ones as they were too.
+        held = _held_values(est)
+        n_epochs = len(est.history_)
+        quiet_fit(est, X, y) if call == est.fit else call(X, y)
+        assert len(est.history_) > n_epochs
+        _assert_held_unchanged(est, held)
+
+
+def test_the_fit_state_is_not_kept_on_the_estimator(clf_data):
+    # Saved files keep the attributes of sklmlp 0.2.0 (and skops's trusted
+    # types): the fit state is published as attributes, never stored whole.
+    from sklmlp._fit_state import FitState, Records
+
+    X, y = clf_data
+    for params in (dict(solver="adam"), dict(solver="lbfgs")):
+        est = quiet_fit(MLPClassifierPrimer(**SMALL, **params), X, y)
+        est.partial_fit(X, y) if params["solver"] == "adam" else None
+        kept = [type(v) for v in vars(est).values()]
+        assert FitState not in kept and Records not in kept
+
+
 # -- hidden-layer diagnostics ---------------------------------------------------------
 
 
