@@ -40,6 +40,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ._callback_protocol import after_epoch, begin_training, end_training
+from ._core.fast import scratch_for
 from ._history import VerbosePrinter
 from ._holdout import split_validation
 
@@ -296,16 +297,34 @@ def run_epoch(
         # of 1,347 in batches of 64 cost an 8-layer net 20 points of accuracy)
         # and train on it. The remainder joins the batch before instead.
         starts.pop()
+    stops = [*starts[1:], n_samples]
+    # The batches are gathered into buffers made once per epoch, and the
+    # weight decay and the optimizer share one scratch buffer: a block of a
+    # few hundred KiB allocated and freed per batch is fresh pages from the
+    # OS each time (see fast.add_scaled), which cost the large float32
+    # workload of bench_training 40% of its epoch.
+    scratch = scratch_for(params.shape[0], params.dtype)
+    if order is not None:
+        longest = max(stop - start for start, stop in zip(starts, stops))
+        Y_buffer = np.empty((longest, *Y.shape[1:]), dtype=Y.dtype)
+        if dense:
+            X_buffer = np.empty((longest, X.shape[1]), dtype=X.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
-        for start, stop in zip(starts, [*starts[1:], n_samples]):
+        for start, stop in zip(starts, stops):
             if order is None:
                 rows = slice(start, stop)
                 X_batch, Y_batch = X[rows], Y[rows]
             else:
                 rows = order[start:stop]
-                # take() gathers rows several times faster than X[rows].
-                X_batch = X.take(rows, axis=0) if dense else X[rows]
-                Y_batch = Y.take(rows, axis=0)
+                # take() gathers rows several times faster than X[rows];
+                # mode='clip' (the rows are valid) lets it write into the
+                # buffer directly, where 'raise' copies through a temporary.
+                n_rows = stop - start
+                if dense:
+                    X_batch = X.take(rows, axis=0, out=X_buffer[:n_rows], mode="clip")
+                else:
+                    X_batch = X[rows]
+                Y_batch = Y.take(rows, axis=0, out=Y_buffer[:n_rows], mode="clip")
             sw = None if sample_weight is None else sample_weight[rows]
             value, _ = network.loss_and_grad(
                 params,
@@ -320,11 +339,12 @@ def run_epoch(
                 momentum=momentum,
                 views=views,
                 grad_views=grad_views,
+                scratch=scratch,
             )
             if not math.isfinite(value):
                 return value
             total += value * (stop - start)
-            optimizer.update(params, grad)
+            optimizer.update(params, grad, scratch=scratch)
     return total / n_samples
 
 

@@ -56,6 +56,26 @@ def test_integer_weights_equal_repeated_rows(columns, kind):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
+@pytest.mark.parametrize("n_samples", [1, 2, 3, 4, 5, 8, 101, 1000])
+def test_unweighted_quantiles_select_what_the_weighted_sort_finds(n_samples):
+    # Without weights the quantiles are selected (np.partition), not sorted
+    # out: the same order statistics as weights of one through the sort, to
+    # the bit, ties and signed zeros included.
+    rng = np.random.RandomState(n_samples)
+    X = np.column_stack(
+        [
+            rng.randn(n_samples),
+            rng.randint(0, 3, n_samples),  # ties
+            rng.choice([-0.0, 0.0, 1.0], n_samples),
+        ]
+    )
+    selected = fit_input_scaling(X)
+    sorted_out = fit_input_scaling(X, np.ones(n_samples))
+    for a, b in zip(selected, sorted_out):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(np.signbit(a), np.signbit(b))
+
+
 @pytest.mark.parametrize("kind", SCALINGS)
 def test_affine_invariance(columns, kind):
     # A positive scale and a shift of any column do not change the scaled input.

@@ -20,6 +20,7 @@ __all__ = [
     "plain_dot_into",
     "plain_max_with_zero",
     "plain_zeroed",
+    "scratch_for",
     "zeroed",
 ]
 
@@ -40,7 +41,12 @@ def plain_add_scaled(y, a, x, *, negate=False):
         y += x * a
 
 
-def add_scaled(y, a, x, *, negate=False):
+def scratch_for(n, dtype):
+    """Return a scratch buffer for :func:`add_scaled` on vectors of ``n`` elements."""
+    return np.empty(min(n, BLOCK), dtype=dtype)
+
+
+def add_scaled(y, a, x, *, negate=False, scratch=None):
     """``y += a * x`` in place (``y = a * x - y`` with ``negate``), no long temporary.
 
     The product goes through a scratch buffer of at most ``BLOCK`` elements,
@@ -48,16 +54,28 @@ def add_scaled(y, a, x, *, negate=False):
     axpy would fuse the two passes, but SciPy's BLAS is a second OpenBLAS with
     its own threads, which fight NumPy's for the cores between matrix products.)
     ``negate`` saves Nesterov's step a separate pass to flip the sign of ``y``.
+
+    ``scratch`` (from :func:`scratch_for`) is the buffer, for a caller that
+    calls once per batch: a buffer of a few hundred KiB allocated and freed on
+    every call is, with glibc's allocator, fresh pages from the OS each time
+    (its mmap threshold is 128 KiB), faulted in on first touch and unmapped
+    after, which flushes the TLB of every core the process runs on. None
+    allocates one.
     """
     a = float(a)  # a NumPy float64 scalar would upcast float32 blocks
     combine = np.subtract if negate else np.add
     n = y.shape[0]
-    if n <= BLOCK:
-        combine(np.multiply(x, a), y, out=y)
+    if scratch is None:
+        if n <= BLOCK:
+            combine(np.multiply(x, a), y, out=y)
+            return
+        scratch = scratch_for(n, y.dtype)
+    if n <= scratch.shape[0]:
+        combine(np.multiply(x, a, out=scratch[:n]), y, out=y)
         return
-    scratch = np.empty(BLOCK, dtype=y.dtype)
-    for start in range(0, n, BLOCK):
-        stop = min(start + BLOCK, n)
+    step = scratch.shape[0]  # elementwise: the blocks' size changes no bit
+    for start in range(0, n, step):
+        stop = min(start + step, n)
         product = np.multiply(x[start:stop], a, out=scratch[: stop - start])
         combine(product, y[start:stop], out=y[start:stop])
 

@@ -40,19 +40,43 @@ nothing on the real data sets (mean accuracy 0.8084 against 0.8073, mean R^2
 0.6790 against 0.6819)."""
 
 
+def _order_statistics(columns, rows):
+    """Per row of ``columns``, the values at ``rows`` of its stable sort, unsorted.
+
+    Returns an array of shape (len(rows), n_columns).
+    """
+    selected = np.partition(columns, sorted(set(rows)), axis=1)
+    values = np.stack([selected[:, r] for r in rows])
+    # Equal values are interchangeable but for the two zeros: the stable sort
+    # keeps -0.0 and 0.0 in the order of the rows. Where the selection is a
+    # zero, take the one the sort puts there.
+    for i, j in zip(*np.nonzero(values == 0)):
+        column = columns[j]
+        values[i, j] = column[column == 0][rows[i] - np.count_nonzero(column < 0)]
+    return values
+
+
 def _weighted_quantiles(X, sample_weight, fractions):
     """Inverted-CDF quantiles of every column; shape (len(fractions), n_features)."""
+    n_samples = X.shape[0]
+    if sample_weight is None:
+        # Each quantile is one order statistic, the same for every column:
+        # selecting it (O(n) per column) instead of sorting every column
+        # gives the same values in a fifth of the time (20,000 x 128: 0.29 s
+        # -> 0.05 s, most of a short fit of the regressor).
+        cumulative = np.arange(1, n_samples + 1, dtype=np.float64)
+        rows = [
+            min(int((cumulative < q * float(n_samples)).sum()), n_samples - 1)
+            for q in fractions
+        ]
+        return _order_statistics(np.ascontiguousarray(X.T), rows)
     order = np.argsort(X, axis=0, kind="stable")
     sorted_X = np.take_along_axis(X, order, axis=0)
-    if sample_weight is None:
-        cumulative = np.arange(1, X.shape[0] + 1, dtype=np.float64)[:, None]
-        total = float(X.shape[0])
-    else:
-        cumulative = np.cumsum(sample_weight[order], axis=0)
-        total = cumulative[-1]
+    cumulative = np.cumsum(sample_weight[order], axis=0)
+    total = cumulative[-1]
     # The first row whose cumulative weight reaches the fraction of the total.
     rows = [
-        np.minimum((cumulative < q * total).sum(axis=0), X.shape[0] - 1)
+        np.minimum((cumulative < q * total).sum(axis=0), n_samples - 1)
         for q in fractions
     ]
     columns = np.arange(X.shape[1])

@@ -476,6 +476,7 @@ class Network:
         momentum=None,
         views=None,
         grad_views=None,
+        scratch=None,
     ):
         """Objective and its gradient with respect to the flat parameters.
 
@@ -513,6 +514,9 @@ class Network:
             caller unpacked them once for many batches (an epoch loop: the
             optimizers update both vectors in place, so the views stay valid).
             None: unpacked here. Given, they take the place of ``stats``.
+        scratch : ndarray, default=None
+            A buffer from :func:`~sklmlp._core.fast.scratch_for` for the weight
+            decay, reused by an epoch loop; None allocates one.
 
         Returns
         -------
@@ -553,7 +557,7 @@ class Network:
         if alpha:
             value += self._penalty(params, alpha, sw_sum)
             g_w = grad[: self.n_weights]
-            add_scaled(g_w, alpha / sw_sum, params[: self.n_weights])
+            add_scaled(g_w, alpha / sw_sum, params[: self.n_weights], scratch=scratch)
         return value, grad
 
     def _backward(

@@ -136,7 +136,7 @@ class SGD(_StochasticOptimizer):
         self.time_step = 0
         self.n_reductions = 0
 
-    def update(self, params, grad):
+    def update(self, params, grad, *, scratch=None):
         """Take one step in place.
 
         Parameters
@@ -145,6 +145,9 @@ class SGD(_StochasticOptimizer):
             Updated in place.
         grad : ndarray of shape (n_params,)
             Gradient of the batch objective; overwritten.
+        scratch : ndarray, default=None
+            A buffer from :func:`~sklmlp._core.fast.scratch_for`, reused by an
+            epoch loop; None allocates one.
         """
         # v <- momentum * v - lr * g; nesterov steps by momentum * v - lr * g.
         # Python floats keep float32 vectors in float32 (a NumPy float64
@@ -155,7 +158,7 @@ class SGD(_StochasticOptimizer):
         self.velocity -= grad
         if self.nesterov:
             # The step, built in the gradient's buffer: momentum * v - lr * g.
-            add_scaled(grad, momentum, self.velocity, negate=True)
+            add_scaled(grad, momentum, self.velocity, negate=True, scratch=scratch)
             params += grad
         else:
             params += self.velocity
@@ -237,7 +240,7 @@ class Adam(_StochasticOptimizer):
         self.m = zeroed(n_params, dtype)
         self.v = zeroed(n_params, dtype)
 
-    def update(self, params, grad):
+    def update(self, params, grad, *, scratch=None):
         """Take one step in place.
 
         Parameters
@@ -246,13 +249,16 @@ class Adam(_StochasticOptimizer):
             Updated in place.
         grad : ndarray of shape (n_params,)
             Gradient of the batch objective; overwritten.
+        scratch : ndarray, default=None
+            A buffer from :func:`~sklmlp._core.fast.scratch_for`, reused by an
+            epoch loop; None allocates one.
         """
         self.t += 1
         b1, b2 = float(self.beta_1), float(self.beta_2)
         # m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2. Once v is
         # updated the gradient's buffer is free to hold the step.
         self.m *= b1
-        add_scaled(self.m, 1 - b1, grad)
+        add_scaled(self.m, 1 - b1, grad, scratch=scratch)
         grad *= grad
         grad *= 1 - b2
         self.v *= b2
