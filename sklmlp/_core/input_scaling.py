@@ -135,7 +135,7 @@ def fit_input_scaling(X, sample_weight=None, kind="robust"):
 _LIMIT = 1e18
 
 
-def smooth_clip(Z, bound):
+def smooth_clip(Z, bound, scratch=None):
     """Return ``Z / sqrt(1 + (Z / bound)**2)``, computed in place.
 
     Parameters
@@ -144,6 +144,8 @@ def smooth_clip(Z, bound):
         Values to clip, floating point; overwritten.
     bound : float
         The limit the values approach, in absolute value.
+    scratch : ndarray of the shape and dtype of ``Z``, default=None
+        Holds the root; None allocates it.
 
     Returns
     -------
@@ -155,7 +157,7 @@ def smooth_clip(Z, bound):
     # (inputs beyond the dtype's range) maps to +-bound. The ONNX export
     # computes the same formula.
     np.clip(Z, -_LIMIT, _LIMIT, out=Z)
-    root = Z * (1.0 / bound)
+    root = np.multiply(Z, 1.0 / bound, out=scratch)
     root *= root
     root += 1.0
     np.sqrt(root, out=root)
@@ -163,7 +165,7 @@ def smooth_clip(Z, bound):
     return Z
 
 
-def scale_inputs(X, center, scale, dtype, bound=BOUND):
+def scale_inputs(X, center, scale, dtype, bound=BOUND, out=None, scratch=None):
     """Return the scaled, clipped inputs as a new array of ``dtype``.
 
     Parameters
@@ -176,11 +178,15 @@ def scale_inputs(X, center, scale, dtype, bound=BOUND):
         The network's dtype.
     bound : float or None, default=BOUND
         The smooth clipping's bound; None scales without clipping.
+    out, scratch : ndarray of shape (n_samples, n_features), default=None
+        Buffers of ``dtype`` for dense input, reused batch after batch by a
+        training loop: ``out`` receives the result, ``scratch`` holds the
+        clipping's intermediate. None allocates them.
 
     Returns
     -------
     ndarray or sparse matrix
-        Sparse (CSR) for sparse input.
+        ``out`` when given; sparse (CSR) for sparse input.
     """
     if sp.issparse(X):
         X = sp.csr_matrix(X, dtype=dtype, copy=True)
@@ -192,6 +198,6 @@ def scale_inputs(X, center, scale, dtype, bound=BOUND):
         # Values beyond the dtype's range become +-inf here; the clipping
         # below maps them to +-bound (without it they stay, and the model
         # reports the non-finite output).
-        Z = np.subtract(X, center.astype(dtype), dtype=dtype)
+        Z = np.subtract(X, center.astype(dtype), out=out, dtype=dtype)
         Z /= scale.astype(dtype)
-    return Z if bound is None else smooth_clip(Z, bound)
+    return Z if bound is None else smooth_clip(Z, bound, scratch)

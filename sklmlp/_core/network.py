@@ -160,11 +160,22 @@ class Network:
         self.input_scaling = state.get("input_scaling")  # none before 0.3
         self._build()
 
-    def _network_input(self, X):
-        """Return the inputs as the first layer takes them (scaled, if it scales)."""
+    def _network_input(self, X, ws=None):
+        """Return the inputs as the first layer takes them (scaled, if it scales).
+
+        ``ws``: a training batch's workspace, whose buffers take the scaled
+        batch; None (prediction) allocates.
+        """
         if self.input_scaling is None:
             return X
-        return scale_inputs(X, *self.input_scaling, self.dtype)
+        if ws is None or sp.issparse(X):
+            return scale_inputs(X, *self.input_scaling, self.dtype)
+        buffers = ws.get("input")
+        if buffers is None:
+            buffers = ws["input"] = [np.empty(X.shape, self.dtype) for _ in range(2)]
+        return scale_inputs(
+            X, *self.input_scaling, self.dtype, out=buffers[0], scratch=buffers[1]
+        )
 
     # -- the layout's vectors and views -------------------------------------------
 
@@ -321,7 +332,7 @@ class Network:
     ):
         weights, biases, slopes, norms = views
         ws = self._workspace(X.shape[0])
-        X = self._network_input(X)
+        X = self._network_input(X, ws)
         if input_noise:
             # Gaussian input noise, a fresh draw for every batch.
             X = X.toarray() if sp.issparse(X) else X.copy()
