@@ -17,7 +17,8 @@ a huge ``n_iter_no_change`` keep either from stopping early. Three tables:
 4. batch normalization and the tabular defaults: sklmlp's seconds per epoch
    with ``batch_norm=True``, and with ``defaults='tabular'`` (the input scaling
    inside the network), each against the same net on scikit-learn's path
-   (adam, the large workload by default), interleaved round by round;
+   (adam; by default the large workload for batch normalization, the large
+   and regression ones for the tabular defaults), interleaved round by round;
 5. PyTorch on the CPU, when torch is importable (``--torch auto``, the
    default): the same network, data, batch size and epochs trained as a PyTorch
    user writes it (``torch_reference.py``), timed in the same rounds as the two
@@ -241,17 +242,21 @@ def time_predictions(args, row, X_test):
     return pred
 
 
-def time_option(args, data, option):
+def time_option(args, data, option, names):
     """sklmlp's seconds per epoch with ``option`` (a dict of parameters) and without.
 
     Paired: each round fits both, alternating which goes first.
     """
-    name = args.batch_norm_workload
-    if name not in args.workloads or "adam" not in args.solvers:
+    if "adam" not in args.solvers:
         return []
-    task, _, hidden, batch_size, _ = WORKLOADS[name]
     rows = []
-    for dtype in args.dtypes:
+    for name, dtype in (
+        (name, dtype)
+        for name in names.split(",")
+        if name in args.workloads
+        for dtype in args.dtypes
+    ):
+        task, _, hidden, batch_size, _ = WORKLOADS[name]
         X, y, _, _ = data[name, dtype]
         row = dict(workload=name, dtype=dtype, plain=np.inf, norm=np.inf, pairs=[])
         for r in range(args.repeats):
@@ -272,16 +277,17 @@ def time_option(args, data, option):
 
 def time_batch_norm(args, data):
     """sklmlp's seconds per epoch with and without batch normalization."""
-    return time_option(args, data, {"batch_norm": True})
+    return time_option(args, data, {"batch_norm": True}, args.batch_norm_workload)
 
 
 def time_tabular_defaults(args, data):
     """sklmlp's seconds per epoch with its tabular defaults and scikit-learn's path.
 
     The tabular defaults add the input scaling (the network's first step, every
-    batch) and change Adam's beta_2 (no cost).
+    batch; the regressor's robust statistics are fitted once per fit) and
+    change Adam's beta_2 (no cost) and, for the regressor, ``normalize_y``.
     """
-    return time_option(args, data, {"defaults": "tabular"})
+    return time_option(args, data, {"defaults": "tabular"}, args.tabular_workloads)
 
 
 def run(args):
@@ -628,6 +634,11 @@ def parse_args(argv=None):
         "--batch-norm-workload",
         default="large",
         help="workload of the batch normalization rows (adam)",
+    )
+    parser.add_argument(
+        "--tabular-workloads",
+        default="large,regression",
+        help="workloads of the tabular defaults rows (adam), comma-separated",
     )
     parser.add_argument(
         "--torch",
