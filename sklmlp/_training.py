@@ -224,6 +224,48 @@ def _check_finite(epoch, loss, params):
 # -- one epoch, and L-BFGS ----------------------------------------------------------
 
 
+def _batches(X, Y, sample_weight, batch_size, order, joined):
+    """Yield an epoch's batches ``(X_batch, Y_batch, sample_weight_batch)``.
+
+    ``order``: the order to visit the rows in, or None (as stored). ``joined``:
+    a last, smaller batch joins the batch before (batch normalization, whose
+    statistics a batch of a few rows would estimate with noise: 3 rows of
+    1,347 in batches of 64 cost an 8-layer net 20 points of accuracy).
+
+    Shuffled batches are gathered into two buffers made once per epoch: a
+    batch-sized block allocated per batch is, with glibc's allocator, fresh
+    pages from the OS every time (its mmap threshold is 128 KiB), which cost
+    the large float32 workload of ``bench_training.py`` 40% of its epoch. A
+    batch is valid until the next one is yielded.
+    """
+    n_samples = X.shape[0]
+    starts = list(range(0, n_samples, batch_size))
+    if joined and len(starts) > 1 and n_samples % batch_size:
+        starts.pop()
+    stops = [*starts[1:], n_samples]
+    dense = not sp.issparse(X)
+    if order is not None:
+        longest = max(stop - start for start, stop in zip(starts, stops))
+        Y_buffer = np.empty((longest, *Y.shape[1:]), dtype=Y.dtype)
+        X_buffer = np.empty((longest, X.shape[1]), dtype=X.dtype) if dense else None
+    for start, stop in zip(starts, stops):
+        if order is None:
+            rows = slice(start, stop)
+            X_batch, Y_batch = X[rows], Y[rows]
+        else:
+            rows = order[start:stop]
+            # take() gathers rows several times faster than X[rows];
+            # mode='clip' (the rows are valid) writes into the buffer
+            # directly, where 'raise' copies through a temporary.
+            n_rows = stop - start
+            if dense:
+                X_batch = X.take(rows, axis=0, out=X_buffer[:n_rows], mode="clip")
+            else:
+                X_batch = X[rows]
+            Y_batch = Y.take(rows, axis=0, out=Y_buffer[:n_rows], mode="clip")
+        yield X_batch, Y_batch, None if sample_weight is None else sample_weight[rows]
+
+
 def run_epoch(
     network,
     params,
@@ -281,51 +323,20 @@ def run_epoch(
         Sum over batches of the batch objective times the batch size, divided by
         the number of samples (scikit-learn's ``loss_``).
     """
-    n_samples = X.shape[0]
     grad = np.empty_like(params)
     # The optimizers update params and grad in place, so their per-layer views
     # stay valid for the whole epoch: unpack them once, not once per batch.
     views, grad_views = network.unpack(params, stats), network.unpack(grad)
-    dense = not sp.issparse(X)
+    # The weight decay and the optimizer share one scratch buffer (see
+    # fast.add_scaled: nothing the size of a batch is allocated per batch).
+    scratch = scratch_for(params.shape[0], params.dtype)
     total = 0.0
     # A diverging run overflows on its way to inf; the caller checks the
     # returned loss and reports the divergence, so the warnings add nothing.
-    starts = list(range(0, n_samples, batch_size))
-    if network.n_stats and len(starts) > 1 and n_samples % batch_size:
-        # Batch normalization estimates each layer's statistics from the
-        # batch: a last batch of a few rows would normalize with noise (3 rows
-        # of 1,347 in batches of 64 cost an 8-layer net 20 points of accuracy)
-        # and train on it. The remainder joins the batch before instead.
-        starts.pop()
-    stops = [*starts[1:], n_samples]
-    # The batches are gathered into buffers made once per epoch, and the
-    # weight decay and the optimizer share one scratch buffer: a block of a
-    # few hundred KiB allocated and freed per batch is fresh pages from the
-    # OS each time (see fast.add_scaled), which cost the large float32
-    # workload of bench_training 40% of its epoch.
-    scratch = scratch_for(params.shape[0], params.dtype)
-    if order is not None:
-        longest = max(stop - start for start, stop in zip(starts, stops))
-        Y_buffer = np.empty((longest, *Y.shape[1:]), dtype=Y.dtype)
-        if dense:
-            X_buffer = np.empty((longest, X.shape[1]), dtype=X.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
-        for start, stop in zip(starts, stops):
-            if order is None:
-                rows = slice(start, stop)
-                X_batch, Y_batch = X[rows], Y[rows]
-            else:
-                rows = order[start:stop]
-                # take() gathers rows several times faster than X[rows];
-                # mode='clip' (the rows are valid) lets it write into the
-                # buffer directly, where 'raise' copies through a temporary.
-                n_rows = stop - start
-                if dense:
-                    X_batch = X.take(rows, axis=0, out=X_buffer[:n_rows], mode="clip")
-                else:
-                    X_batch = X[rows]
-                Y_batch = Y.take(rows, axis=0, out=Y_buffer[:n_rows], mode="clip")
-            sw = None if sample_weight is None else sample_weight[rows]
+        for X_batch, Y_batch, sw in _batches(
+            X, Y, sample_weight, batch_size, order, joined=bool(network.n_stats)
+        ):
             value, _ = network.loss_and_grad(
                 params,
                 X_batch,
@@ -343,9 +354,9 @@ def run_epoch(
             )
             if not math.isfinite(value):
                 return value
-            total += value * (stop - start)
+            total += value * X_batch.shape[0]
             optimizer.update(params, grad, scratch=scratch)
-    return total / n_samples
+    return total / X.shape[0]
 
 
 def minimize_lbfgs(
