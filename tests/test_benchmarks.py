@@ -5,6 +5,7 @@ scripts working and their tables honest: every case is reported, both
 libraries reach the same loss, and sklmlp keeps float32 float32.
 """
 
+import importlib
 import re
 import sys
 from pathlib import Path
@@ -14,16 +15,18 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-@pytest.fixture(scope="module")
-def scripts():
+def benchmark(name):
+    """Import the script ``benchmarks/<name>.py`` as a module."""
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        import bench_batch_size
-        import bench_training
-
-        yield bench_training, bench_batch_size
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(BENCHMARKS))
+
+
+@pytest.fixture(scope="module")
+def scripts():
+    return benchmark("bench_training"), benchmark("bench_batch_size")
 
 
 TINY = [
@@ -97,11 +100,7 @@ def test_bench_training_torch_column_reports_the_measured_times(
 
 
 def test_profile_epoch_reports_every_case(capsys):
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import profile_epoch
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    profile_epoch = benchmark("profile_epoch")
     args = ["--quick", "--workloads", "small", "--torch", "no"]
     profile_epoch.main(args)
     out = capsys.readouterr().out
@@ -129,11 +128,7 @@ def test_bench_batch_size_reports_every_batch_size(scripts, capsys):
 
 
 def test_bench_defaults_reports_both_libraries(capsys):
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_defaults
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    bench_defaults = benchmark("bench_defaults")
     rows = bench_defaults.main(["--quick"])
     out = capsys.readouterr().out
     assert [row["name"] for row in rows] == ["iris", "wine", "diabetes"]
@@ -147,11 +142,7 @@ def test_bench_defaults_reports_both_libraries(capsys):
 
 def test_bench_onnx_reports_every_case(capsys):
     pytest.importorskip("onnxruntime")
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_onnx
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    bench_onnx = benchmark("bench_onnx")
     bench_onnx.main(
         [
             "--n-samples",
@@ -188,11 +179,7 @@ def test_bench_onnx_reports_every_case(capsys):
 
 
 def test_bench_tabular_reports_every_model_on_the_suite(capsys):
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_tabular
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    bench_tabular = benchmark("bench_tabular")
     models = ["sklmlp", "sklmlp+ss", "skl-path", "sk MLP", "HGB"]
     rows = bench_tabular.main(["--quick", "--models", *models])
     out = capsys.readouterr().out
