@@ -333,13 +333,21 @@ def test_fused_softmax_log_loss_matches_scipy(dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [1, 7, _BLOCK - 1, _BLOCK, _BLOCK + 1, 2 * _BLOCK + 5])
 @pytest.mark.parametrize("negate", [False, True])
-def test_add_scaled_is_y_plus_a_x_exactly(n, dtype, negate):
+@pytest.mark.parametrize("scratch", [None, "for n", 1000])
+def test_add_scaled_is_y_plus_a_x_exactly(n, dtype, negate, scratch):
+    # Without a scratch buffer, with the one scratch_for makes, and with a
+    # shorter one than a block (blocks of its length): the same bits.
     rng = np.random.RandomState(n)
     x, y = rng.randn(n).astype(dtype), rng.randn(n).astype(dtype)
     product = dtype(0.37) * x if dtype == np.float32 else 0.37 * x
     expected = product - y if negate else y + product
     target = y
-    _add_scaled(y, 0.37, x, negate=negate)
+    if scratch == "for n":
+        scratch = fast.scratch_for(n, dtype)
+        assert scratch.shape == (min(n, _BLOCK),) and scratch.dtype == dtype
+    elif scratch is not None:
+        scratch = np.empty(scratch, dtype)
+    _add_scaled(y, 0.37, x, negate=negate, scratch=scratch)
     assert y is target and y.dtype == dtype
     np.testing.assert_array_equal(y, expected)
 
@@ -375,15 +383,19 @@ def test_optimizers_without_temporaries_give_the_textbook_numbers(dtype):
     for nesterov in (True, False):
         sgd, params = SGD(n, dtype, 0.1, "constant", 0.9, nesterov, 0.5), start.copy()
         ref, velocity = start.copy(), np.zeros(n, dtype)
-        for g in grads:
-            sgd.update(params, g.copy())
+        for i, g in enumerate(grads):
+            # Every other step with an epoch loop's scratch buffer.
+            scratch = fast.scratch_for(n, dtype) if i % 2 else None
+            sgd.update(params, g.copy(), scratch=scratch)
             _sgd_reference(ref, velocity, g, dtype(0.1), dtype(0.9), nesterov)
         np.testing.assert_array_equal(params, ref)
         assert params.dtype == sgd.velocity.dtype == dtype
     adam, params = Adam(n, dtype, 0.01, 0.9, 0.999, 1e-8), start.copy()
     ref, m, v = start.copy(), np.zeros(n, dtype), np.zeros(n, dtype)
     for t, g in enumerate(grads, start=1):
-        adam.update(params, g.copy())
+        adam.update(
+            params, g.copy(), scratch=fast.scratch_for(n, dtype) if t % 2 else None
+        )
         _adam_reference(ref, m, v, g, t, 0.01, 0.9, 0.999, 1e-8)
     np.testing.assert_array_equal(params, ref)
     assert params.dtype == adam.m.dtype == adam.v.dtype == dtype
@@ -407,13 +419,21 @@ def _epoch_reference(net, params, optimizer, X, Y, sw, batch_size, order, alpha)
 
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_run_epoch_matches_the_batch_by_batch_reference(sparse, weighted):
+@pytest.mark.parametrize("scaled", [False, True])
+def test_run_epoch_matches_the_batch_by_batch_reference(sparse, weighted, scaled):
+    # The loop gathers batches into buffers and scales them into the
+    # workspace's: each batch must still see its own rows.
     rng = np.random.RandomState(4)
     X = rng.randn(53, 6)
     X[X < 0.3] = 0.0
     Y = np.eye(3)[rng.randint(3, size=53)]
     sw = rng.uniform(0.5, 2.0, size=53) if weighted else None
-    net = Network([6, 8, 5, 3], ["relu", "tanh"], "softmax_log_loss")
+    # Sparse input is scaled, never centered (its statistics have center 0).
+    center = np.zeros(6) if sparse else X.mean(axis=0)
+    scaling = (center, X.std(axis=0) + 0.1) if scaled else None
+    net = Network(
+        [6, 8, 5, 3], ["relu", "tanh"], "softmax_log_loss", input_scaling=scaling
+    )
     start = net.init_params(rng, ["glorot"] * 3, ["relu", "tanh", "tanh"], "auto")
     order = rng.permutation(53)
     Xin = sp.csr_matrix(X) if sparse else X
