@@ -172,9 +172,11 @@ SHARED_PARAMETERS_DOC = """
         outlier or unseen extreme value reaches the first layer at full size.
         The statistics are weighted by ``sample_weight`` and fixed by the first
         ``fit`` or ``partial_fit``; the scaling is part of the model (predict,
-        ONNX export), so raw features need no scaler in front. Sparse input
-        stays sparse: it is divided by each column's largest absolute value and
-        not centered. None takes the inputs as given. 'auto' is 'standard' for
+        ONNX export), so raw features need no scaler in front. A model fitted
+        on sparse input keeps it sparse: it divides each column by its largest
+        absolute value and does not center; a model fitted on dense input
+        centers sparse input too (densifying it). None takes the inputs as
+        given. 'auto' is 'standard' for
         the classifier and 'robust' for the regressor under
         ``defaults='tabular'`` (each measured best on its task), None under
         ``defaults='sklearn'``.

@@ -76,6 +76,28 @@ def test_unweighted_quantiles_select_what_the_weighted_sort_finds(n_samples):
         np.testing.assert_array_equal(np.signbit(a), np.signbit(b))
 
 
+def test_scaling_into_buffers_is_the_same_as_into_new_arrays(columns):
+    # A training batch is scaled into the workspace's buffers: the same bits,
+    # in the buffer given, whatever the buffers held before.
+    center, scale = fit_input_scaling(columns)
+    expected = scale_inputs(columns, center, scale, np.float32)
+    out, scratch = (np.full(columns.shape, np.nan, np.float32) for _ in range(2))
+    result = scale_inputs(columns, center, scale, np.float32, out=out, scratch=scratch)
+    assert result is out
+    np.testing.assert_array_equal(result, expected)
+
+
+def test_sparse_input_to_dense_statistics_is_centered(columns):
+    # Statistics fitted on dense input have a center: sparse input given to
+    # that model (predict, partial_fit) is scaled exactly as the dense rows.
+    center, scale = fit_input_scaling(columns)
+    assert np.any(center)
+    dense = scale_inputs(columns, center, scale, np.float64)
+    from_sparse = scale_inputs(sp.csr_matrix(columns), center, scale, np.float64)
+    assert not sp.issparse(from_sparse)
+    np.testing.assert_array_equal(from_sparse, dense)
+
+
 @pytest.mark.parametrize("kind", SCALINGS)
 def test_affine_invariance(columns, kind):
     # A positive scale and a shift of any column do not change the scaled input.

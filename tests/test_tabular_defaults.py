@@ -96,6 +96,28 @@ def test_sparse_input_is_scaled_by_its_largest_values(raw_table):
     )
 
 
+@pytest.mark.parametrize("Estimator", [MLPClassifierPrimer, MLPRegressorPrimer])
+def test_a_model_fitted_on_dense_input_predicts_sparse_input_alike(
+    raw_table, Estimator
+):
+    # Its statistics have a center: the same rows as a sparse matrix must be
+    # centered too, not only divided.
+    X, y = raw_table
+    est = quiet_fit(Estimator(**SMALL), X, y)
+    assert est.input_center_.all()
+    predict = est.predict_proba if hasattr(est, "predict_proba") else est.predict
+    np.testing.assert_allclose(
+        predict(sp.csr_matrix(X)), predict(X), rtol=1e-12, atol=1e-15
+    )
+    # More data as a sparse chunk continues the model as the dense chunk does.
+    first = {"classes": [0, 1]} if hasattr(est, "classes_") else {}
+    dense = Estimator(**SMALL, solver="sgd").partial_fit(X, y, **first)
+    sparse = Estimator(**SMALL, solver="sgd").partial_fit(X, y, **first)
+    dense.partial_fit(X[:50], y[:50])
+    sparse.partial_fit(sp.csr_matrix(X[:50]), y[:50])
+    np.testing.assert_allclose(sparse.coefs_[0], dense.coefs_[0], rtol=1e-12)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_extreme_inputs_are_clipped_not_overflowed(raw_table, dtype):
     X, y = raw_table

@@ -21,7 +21,8 @@ weight reaches the fraction), so that a weight of 2 is exactly a repeated row.
 
 Sparse input stays sparse: it is not centered, and each column is divided by
 its largest absolute value (as scikit-learn's ``MaxAbsScaler`` does); the
-clipping maps 0 to 0.
+clipping maps 0 to 0. Sparse input to statistics fitted on dense input (which
+have a center) is centered as dense input is, and is dense from there on.
 """
 
 import numpy as np
@@ -186,8 +187,13 @@ def scale_inputs(X, center, scale, dtype, bound=BOUND, out=None, scratch=None):
     Returns
     -------
     ndarray or sparse matrix
-        ``out`` when given; sparse (CSR) for sparse input.
+        ``out`` when given; sparse (CSR) for sparse input when ``center`` is
+        zero (statistics fitted on sparse input), dense otherwise.
     """
+    if sp.issparse(X) and np.any(center):
+        # A model whose statistics came from dense input centers its columns;
+        # sparse input to it is centered as well, and so no longer sparse.
+        X = X.toarray()
     if sp.issparse(X):
         X = sp.csr_matrix(X, dtype=dtype, copy=True)
         X.data /= scale.astype(dtype)[X.indices]
