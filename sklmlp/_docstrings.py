@@ -176,10 +176,9 @@ SHARED_PARAMETERS_DOC = """
         on sparse input keeps it sparse: it divides each column by its largest
         absolute value and does not center; a model fitted on dense input
         centers sparse input too (densifying it). None takes the inputs as
-        given. 'auto' is 'standard' for
-        the classifier and 'robust' for the regressor under
-        ``defaults='tabular'`` (each measured best on its task), None under
-        ``defaults='sklearn'``.
+        given. 'auto' is 'standard' for the classifier and 'robust' for the
+        regressor under ``defaults='tabular'`` (each measured best on its
+        task), None under ``defaults='sklearn'``.
 
     defaults : {'tabular', 'sklearn'}, default='tabular'
         What the parameters left at 'auto' become (``input_scaling``,

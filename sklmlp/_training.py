@@ -232,11 +232,9 @@ def _batches(X, Y, sample_weight, batch_size, order, joined):
     statistics a batch of a few rows would estimate with noise: 3 rows of
     1,347 in batches of 64 cost an 8-layer net 20 points of accuracy).
 
-    Shuffled batches are gathered into two buffers made once per epoch: a
-    batch-sized block allocated per batch is, with glibc's allocator, fresh
-    pages from the OS every time (its mmap threshold is 128 KiB), which cost
-    the large float32 workload of ``bench_training.py`` 40% of its epoch. A
-    batch is valid until the next one is yielded.
+    Shuffled batches are gathered into two buffers made once per epoch, not
+    allocated per batch (why: :func:`~sklmlp._core.fast.add_scaled`). A batch
+    is valid until the next one is yielded.
     """
     n_samples = X.shape[0]
     starts = list(range(0, n_samples, batch_size))

@@ -66,9 +66,6 @@ def add_scaled(y, a, x, *, negate=False, scratch=None):
     combine = np.subtract if negate else np.add
     n = y.shape[0]
     if scratch is None:
-        if n <= BLOCK:
-            combine(np.multiply(x, a), y, out=y)
-            return
         scratch = scratch_for(n, y.dtype)
     if n <= scratch.shape[0]:
         combine(np.multiply(x, a, out=scratch[:n]), y, out=y)
